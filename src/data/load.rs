@@ -1,0 +1,284 @@
+//! Loading a CSV file into a [`Dataset`]: reading with progress and cancel, decoding,
+//! sniffing the delimiter, parsing with polars, tidying column names and types, profiling.
+
+use std::fs::File;
+use std::io::{Cursor, ErrorKind, Read};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use polars::prelude::*;
+
+use super::clean;
+use super::decode::to_utf8;
+use super::profile::profile_columns;
+use super::sniff::{delimiter_name, sniff};
+use super::{Dataset, LoadError, LoadPhase, LoadProgress};
+use crate::jobs::Reporter;
+
+/// Text that means "no value" in any column.
+pub const NULL_MARKERS: [&str; 11] = [
+    "", "NA", "N/A", "n/a", "na", "null", "NULL", "Null", "-", "#N/A", "NaN",
+];
+
+const READ_CHUNK: usize = 4 * 1024 * 1024;
+const SNIFF_BYTES: usize = 64 * 1024;
+
+/// Where the bytes of a dataset come from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Source {
+    File(PathBuf),
+    /// A sample bundled into the program: (file name, contents).
+    Bundled(&'static str, &'static [u8]),
+}
+
+impl Source {
+    pub fn display_name(&self) -> String {
+        match self {
+            Source::File(p) => file_label(p),
+            Source::Bundled(name, _) => (*name).to_owned(),
+        }
+    }
+}
+
+/// The file name (or the whole path when it has none) for messages.
+pub fn file_label(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string())
+}
+
+/// Load `source`, reporting progress and stopping early when cancelled.
+pub fn load(source: &Source, reporter: &Reporter<LoadProgress>) -> Result<Dataset, LoadError> {
+    let started = Instant::now();
+    let (bytes, path, file) = match source {
+        Source::File(path) => (
+            read_file(path, reporter)?,
+            Some(path.clone()),
+            file_label(path),
+        ),
+        Source::Bundled(name, data) => (data.to_vec(), None, (*name).to_owned()),
+    };
+    let byte_len = bytes.len() as u64;
+    let mut dataset = parse_bytes(&file, bytes, reporter)?;
+    dataset.path = path;
+    dataset.file_bytes = byte_len;
+    dataset.load_seconds = started.elapsed().as_secs_f64();
+    Ok(dataset)
+}
+
+/// Load a CSV file from disk without progress (CLI and tests).
+pub fn load_path(path: &Path) -> Result<Dataset, LoadError> {
+    load(&Source::File(path.to_path_buf()), &Reporter::silent())
+}
+
+fn read_file(path: &Path, reporter: &Reporter<LoadProgress>) -> Result<Vec<u8>, LoadError> {
+    let file = file_label(path);
+    let meta = std::fs::metadata(path).map_err(|e| io_error(path, &e))?;
+    if meta.is_dir() {
+        return Err(LoadError::IsDirectory { file });
+    }
+    let total = meta.len();
+    let mut f = File::open(path).map_err(|e| io_error(path, &e))?;
+    let mut bytes = Vec::with_capacity(usize::try_from(total).unwrap_or(0));
+    let mut chunk = vec![0u8; READ_CHUNK];
+    loop {
+        reporter.check()?;
+        let n = match f.read(&mut chunk) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == ErrorKind::Interrupted => continue,
+            Err(e) => return Err(io_error(path, &e)),
+        };
+        bytes.extend_from_slice(&chunk[..n]);
+        reporter.report_throttled(|| LoadProgress {
+            phase: LoadPhase::Reading,
+            done: bytes.len() as u64,
+            total,
+        });
+    }
+    Ok(bytes)
+}
+
+fn io_error(path: &Path, e: &std::io::Error) -> LoadError {
+    let file = file_label(path);
+    match e.kind() {
+        ErrorKind::NotFound => LoadError::NotFound {
+            file,
+            path: path.display().to_string(),
+        },
+        ErrorKind::PermissionDenied => LoadError::Unreadable {
+            file,
+            reason: "permission denied (you are not allowed to read it)".to_owned(),
+        },
+        ErrorKind::IsADirectory => LoadError::IsDirectory { file },
+        _ => LoadError::Unreadable {
+            file,
+            reason: e.to_string(),
+        },
+    }
+}
+
+/// What a binary file most likely is, from its first bytes.
+fn binary_kind(head: &[u8]) -> Option<&'static str> {
+    if head.starts_with(b"PK\x03\x04") {
+        return Some(
+            "it is an Excel workbook (.xlsx) or another zip archive, not CSV text. \
+             In Excel use File \u{2192} Save As \u{2192} CSV, then open that file",
+        );
+    }
+    if head.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+        return Some(
+            "it is an old Excel workbook (.xls), not CSV text. \
+             In Excel use File \u{2192} Save As \u{2192} CSV, then open that file",
+        );
+    }
+    if head.starts_with(b"%PDF") {
+        return Some("it is a PDF document, not CSV text");
+    }
+    let utf16 = head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]);
+    if !utf16 && head.contains(&0) {
+        return Some("it contains binary data, not CSV text");
+    }
+    None
+}
+
+/// Parse CSV `bytes` (any encoding) that came from `file`.
+pub fn parse_bytes(
+    file: &str,
+    bytes: Vec<u8>,
+    reporter: &Reporter<LoadProgress>,
+) -> Result<Dataset, LoadError> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(LoadError::Empty {
+            file: file.to_owned(),
+        });
+    }
+    if let Some(what) = binary_kind(&bytes[..bytes.len().min(8192)]) {
+        return Err(LoadError::NotText {
+            file: file.to_owned(),
+            what: what.to_owned(),
+        });
+    }
+    reporter.check()?;
+    reporter.report(LoadProgress {
+        phase: LoadPhase::Parsing,
+        done: 0,
+        total: 0,
+    });
+    let (text, encoding) = to_utf8(bytes);
+    let mut notices: Vec<String> = encoding.notice().into_iter().collect();
+    let sniffed = sniff(&text[..text.len().min(SNIFF_BYTES)]);
+    if !sniffed.has_header {
+        notices.push(
+            "The first row holds numbers, so it was read as data; columns are named \
+             column_1, column_2, \u{2026}"
+                .to_owned(),
+        );
+    }
+
+    let mut df = read_with_polars(
+        file,
+        &text,
+        sniffed.delimiter,
+        sniffed.has_header,
+        &mut notices,
+    )?;
+    reporter.check()?;
+    drop(text);
+    if df.height() == 0 {
+        return Err(LoadError::HeaderOnly {
+            file: file.to_owned(),
+        });
+    }
+    if sniffed.has_header && sniffed.first_record.len() == df.width() {
+        let (names, renamed) = clean::tidy_names(&sniffed.first_record);
+        notices.extend(renamed);
+        df.set_column_names(&names)
+            .map_err(|e| parse_error(file, &e))?;
+    }
+    notices.extend(clean::coerce_columns(&mut df).map_err(|e| parse_error(file, &e))?);
+    reporter.check()?;
+    let columns = profile_columns(&df, reporter)?;
+    Ok(Dataset {
+        path: None,
+        file_name: file.to_owned(),
+        df,
+        columns,
+        notices,
+        encoding,
+        delimiter: delimiter_name(sniffed.delimiter),
+        file_bytes: 0,
+        load_seconds: 0.0,
+    })
+}
+
+fn read_with_polars(
+    file: &str,
+    text: &[u8],
+    delimiter: u8,
+    has_header: bool,
+    notices: &mut Vec<String>,
+) -> Result<DataFrame, LoadError> {
+    let read = |ragged: bool, infer: Option<usize>| {
+        let nulls = NULL_MARKERS.iter().map(|s| PlSmallStr::from(*s)).collect();
+        let parse = CsvParseOptions::default()
+            .with_separator(delimiter)
+            .with_quote_char(Some(b'"'))
+            .with_encoding(CsvEncoding::LossyUtf8)
+            .with_null_values(Some(NullValues::AllColumns(nulls)))
+            .with_missing_is_null(true)
+            .with_try_parse_dates(true)
+            .with_truncate_ragged_lines(ragged);
+        CsvReadOptions::default()
+            .with_has_header(has_header)
+            .with_infer_schema_length(infer)
+            .with_parse_options(parse)
+            .with_raise_if_empty(false)
+            .into_reader_with_file_handle(Cursor::new(text))
+            .finish()
+    };
+    let mut ragged = false;
+    let mut infer = Some(10_000);
+    // A few retries: ragged rows are truncated (with a notice); a type guess that fails later
+    // in the file is retried with the whole file scanned.
+    for _ in 0..3 {
+        match read(ragged, infer) {
+            Ok(df) => {
+                if ragged {
+                    notices.push(
+                        "Some rows have more fields than the header; the extra fields were \
+                         ignored."
+                            .to_owned(),
+                    );
+                }
+                return Ok(df);
+            }
+            Err(e) => {
+                let msg = e.to_string();
+                if !ragged && msg.contains("more fields") {
+                    ragged = true;
+                } else if infer.is_some() && msg.contains("could not parse") {
+                    infer = None;
+                } else {
+                    return Err(parse_error(file, &e));
+                }
+            }
+        }
+    }
+    read(ragged, infer).map_err(|e| parse_error(file, &e))
+}
+
+fn parse_error(file: &str, e: &PolarsError) -> LoadError {
+    let raw = e.to_string();
+    let first = raw.lines().next().unwrap_or("").trim().to_owned();
+    LoadError::Parse {
+        file: file.to_owned(),
+        reason: first,
+    }
+}
+
+impl From<crate::jobs::Cancelled> for LoadError {
+    fn from(_: crate::jobs::Cancelled) -> Self {
+        LoadError::Cancelled
+    }
+}

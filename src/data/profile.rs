@@ -1,0 +1,541 @@
+//! Column profiles: kind, missing values, distinct values, summary statistics, a histogram or
+//! the top categories, and the role we suggest for the column.
+
+use polars::prelude::*;
+use serde::Serialize;
+
+use super::{ColumnKind, LoadPhase, LoadProgress, Role};
+use crate::jobs::{Cancelled, Reporter};
+
+/// How many of the most frequent values a profile keeps.
+pub const TOP_N: usize = 10;
+/// Bins of a numeric histogram.
+pub const HISTOGRAM_BINS: usize = 20;
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ColumnProfile {
+    pub name: String,
+    pub kind: ColumnKind,
+    /// polars' storage type, e.g. "i64", "f64", "str", "date".
+    pub dtype: String,
+    /// Rows with no value.
+    pub missing: usize,
+    /// Share of rows with no value, 0..=1.
+    pub missing_share: f64,
+    /// Distinct non-missing values.
+    pub unique: usize,
+    /// For numeric columns (and dates, in days since 1970-01-01).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stats: Option<NumericStats>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub histogram: Option<Histogram>,
+    /// First and last date, for date columns.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date_range: Option<(String, String)>,
+    /// The most frequent values with their counts (categorical, boolean, id, text).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub top: Vec<CategoryCount>,
+    /// The role we suggest; the user can change it.
+    pub role: Role,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct NumericStats {
+    pub min: f64,
+    pub max: f64,
+    pub mean: f64,
+    pub median: f64,
+    /// Sample standard deviation (n − 1).
+    pub std: f64,
+}
+
+/// Equal-width bins: bin `i` covers `[start + i·width, start + (i+1)·width)`, the last one closed.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Histogram {
+    pub start: f64,
+    pub width: f64,
+    pub counts: Vec<u64>,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct CategoryCount {
+    pub value: String,
+    pub count: usize,
+}
+
+/// Profile every column of `df`, reporting progress per column.
+pub fn profile_columns(
+    df: &DataFrame,
+    reporter: &Reporter<LoadProgress>,
+) -> Result<Vec<ColumnProfile>, Cancelled> {
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    let total = df.width() as u64;
+    let columns = df.columns();
+    let rows = df.height();
+    let mut profiles: Vec<Option<ColumnProfile>> = vec![None; columns.len()];
+    let workers = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(columns.len().max(1));
+    let next = AtomicUsize::new(0);
+    let done = AtomicUsize::new(0);
+    let stop = AtomicBool::new(false);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                s.spawn(|| {
+                    let mut mine = Vec::new();
+                    while !stop.load(Ordering::Relaxed) {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(col) = columns.get(i) else { break };
+                        mine.push((i, profile_column(col, rows)));
+                        done.fetch_add(1, Ordering::Relaxed);
+                    }
+                    mine
+                })
+            })
+            .collect();
+        // This thread relays progress and the cancel request while the workers run.
+        while !handles.iter().all(|h| h.is_finished()) {
+            if reporter.is_cancelled() {
+                stop.store(true, Ordering::Relaxed);
+            }
+            reporter.report_throttled(|| LoadProgress {
+                phase: LoadPhase::Profiling,
+                done: done.load(Ordering::Relaxed) as u64,
+                total,
+            });
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        for h in handles {
+            if let Ok(mine) = h.join() {
+                for (i, p) in mine {
+                    profiles[i] = Some(p);
+                }
+            }
+        }
+    });
+    reporter.check()?;
+    let mut profiles: Vec<ColumnProfile> = profiles
+        .into_iter()
+        .zip(columns)
+        .map(|(p, c)| p.unwrap_or_else(|| profile_column(c, rows)))
+        .collect();
+    suggest_roles(&mut profiles);
+    Ok(profiles)
+}
+
+/// Profile one column (`rows` = the table's height).
+pub fn profile_column(col: &Column, rows: usize) -> ColumnProfile {
+    let name = col.name().to_string();
+    let missing = col.null_count();
+    let present = rows - missing;
+    let dtype = col.dtype().clone();
+    let mut p = ColumnProfile {
+        name,
+        kind: ColumnKind::Text,
+        dtype: dtype.to_string(),
+        missing,
+        missing_share: if rows == 0 {
+            0.0
+        } else {
+            missing as f64 / rows as f64
+        },
+        unique: 0,
+        stats: None,
+        histogram: None,
+        date_range: None,
+        top: Vec::new(),
+        role: Role::Feature,
+    };
+    match dtype {
+        DataType::Boolean => {
+            let ca = col.as_materialized_series().bool().ok();
+            let (t, f) = ca.map_or((0, 0), |ca| {
+                let t = ca.sum().unwrap_or(0) as usize;
+                (t, present - t)
+            });
+            p.kind = ColumnKind::Boolean;
+            p.top = [("true", t), ("false", f)]
+                .into_iter()
+                .filter(|(_, c)| *c > 0)
+                .map(|(v, count)| CategoryCount {
+                    value: v.to_owned(),
+                    count,
+                })
+                .collect();
+            p.top.sort_by_key(|c| std::cmp::Reverse(c.count));
+            p.unique = p.top.len();
+        }
+        DataType::Date | DataType::Datetime(_, _) => profile_date(col, &mut p),
+        ref d if d.is_primitive_numeric() => profile_numeric(col, d.is_integer(), rows, &mut p),
+        DataType::String => profile_strings(col, present, &mut p),
+        _ => {
+            // Anything else: show it as text, counted through its string form.
+            if let Ok(s) = col.cast(&DataType::String) {
+                profile_strings(&s, present, &mut p);
+            }
+        }
+    }
+    p
+}
+
+fn numeric_values(col: &Column) -> Vec<f64> {
+    let Ok(cast) = col.cast(&DataType::Float64) else {
+        return Vec::new();
+    };
+    let Ok(ca) = cast.f64() else {
+        return Vec::new();
+    };
+    ca.iter().flatten().filter(|v| v.is_finite()).collect()
+}
+
+fn summarize(values: &mut [f64]) -> Option<NumericStats> {
+    let n = values.len();
+    if n == 0 {
+        return None;
+    }
+    let (mut min, mut max, mut sum) = (f64::INFINITY, f64::NEG_INFINITY, 0.0);
+    for &v in values.iter() {
+        min = min.min(v);
+        max = max.max(v);
+        sum += v;
+    }
+    let mean = sum / n as f64;
+    let ss: f64 = values.iter().map(|v| (v - mean) * (v - mean)).sum();
+    let std = if n > 1 {
+        (ss / (n - 1) as f64).sqrt()
+    } else {
+        0.0
+    };
+    let median = median_in_place(values);
+    Some(NumericStats {
+        min,
+        max,
+        mean,
+        median,
+        std,
+    })
+}
+
+/// The median, reordering `values` (average of the two middle values for even counts).
+pub fn median_in_place(values: &mut [f64]) -> f64 {
+    let n = values.len();
+    let mid = n / 2;
+    let (lower, m, _) = values.select_nth_unstable_by(mid, f64::total_cmp);
+    let m = *m;
+    if n % 2 == 1 {
+        m
+    } else {
+        let below = lower.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        (below + m) / 2.0
+    }
+}
+
+/// Equal-width histogram; integers with a small range get one bar per value.
+pub fn histogram(values: &[f64], min: f64, max: f64, integer: bool) -> Histogram {
+    let (start, width, bins) = if integer && max - min < HISTOGRAM_BINS as f64 * 1.5 {
+        (min - 0.5, 1.0, (max - min) as usize + 1)
+    } else if max > min {
+        (min, (max - min) / HISTOGRAM_BINS as f64, HISTOGRAM_BINS)
+    } else {
+        (min - 0.5, 1.0, 1)
+    };
+    let mut counts = vec![0u64; bins];
+    for &v in values {
+        let i = (((v - start) / width) as usize).min(bins - 1);
+        counts[i] += 1;
+    }
+    Histogram {
+        start,
+        width,
+        counts,
+    }
+}
+
+fn count_distinct_f64(values: &[f64], integer: bool, min: f64, max: f64) -> usize {
+    if integer && max - min < 10_000_000.0 {
+        let mut seen = vec![false; (max - min) as usize + 1];
+        let mut n = 0;
+        for &v in values {
+            let slot = &mut seen[(v - min) as usize];
+            if !*slot {
+                *slot = true;
+                n += 1;
+            }
+        }
+        return n;
+    }
+    let mut set: PlHashSet<u64> = PlHashSet::with_capacity(1024);
+    for &v in values {
+        // +0.0 and -0.0 are the same value
+        set.insert(if v == 0.0 { 0 } else { v.to_bits() });
+    }
+    set.len()
+}
+
+fn profile_numeric(col: &Column, integer: bool, rows: usize, p: &mut ColumnProfile) {
+    let mut values = numeric_values(col);
+    // NaN and infinities count as missing
+    p.missing = rows - values.len();
+    p.missing_share = p.missing as f64 / rows.max(1) as f64;
+    p.kind = ColumnKind::Numeric;
+    let Some(stats) = summarize(&mut values) else {
+        return;
+    };
+    p.unique = count_distinct_f64(&values, integer, stats.min, stats.max);
+    p.histogram = Some(histogram(&values, stats.min, stats.max, integer));
+    let n = values.len();
+    if p.unique == 2 && stats.min == 0.0 && stats.max == 1.0 {
+        p.kind = ColumnKind::Boolean;
+        let ones = values.iter().filter(|v| **v == 1.0).count();
+        p.top = vec![
+            CategoryCount {
+                value: "1".to_owned(),
+                count: ones,
+            },
+            CategoryCount {
+                value: "0".to_owned(),
+                count: n - ones,
+            },
+        ];
+        p.top.sort_by_key(|c| std::cmp::Reverse(c.count));
+    } else if integer
+        && p.unique == n
+        && n >= 2
+        && (is_id_name(&p.name) || stats.max - stats.min + 1.0 == n as f64 && n >= 20)
+    {
+        p.kind = ColumnKind::Id;
+    }
+    p.stats = Some(stats);
+}
+
+fn profile_date(col: &Column, p: &mut ColumnProfile) {
+    p.kind = ColumnKind::Date;
+    let Ok(days) = col.cast(&DataType::Date) else {
+        return;
+    };
+    let Ok(phys) = days.cast(&DataType::Int32) else {
+        return;
+    };
+    let values = numeric_values(&phys);
+    let mut sorted = values.clone();
+    if let Some(stats) = summarize(&mut sorted) {
+        p.unique = count_distinct_f64(&values, true, stats.min, stats.max);
+        p.histogram = Some(histogram(&values, stats.min, stats.max, false));
+        p.date_range = Some((day_string(stats.min), day_string(stats.max)));
+        p.stats = Some(stats);
+    }
+}
+
+/// "2024-01-31" for a day number counted from 1970-01-01.
+pub fn day_string(days: f64) -> String {
+    let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
+    epoch
+        .checked_add_signed(chrono::Duration::days(days.round() as i64))
+        .map(|d| d.format("%Y-%m-%d").to_string())
+        .unwrap_or_default()
+}
+
+fn profile_strings(col: &Column, present: usize, p: &mut ColumnProfile) {
+    let Ok(ca) = col.str() else {
+        return;
+    };
+    let mut counts: PlHashMap<&str, usize> = PlHashMap::with_capacity(256);
+    let mut total_len = 0usize;
+    for v in ca.iter().flatten() {
+        total_len += v.len();
+        *counts.entry(v).or_insert(0) += 1;
+    }
+    p.unique = counts.len();
+    let mut top: Vec<(&str, usize)> = counts.into_iter().collect();
+    let keep = TOP_N.min(top.len());
+    if keep > 0 && keep < top.len() {
+        top.select_nth_unstable_by(keep - 1, |a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        top.truncate(keep);
+    }
+    top.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    p.top = top
+        .into_iter()
+        .map(|(v, count)| CategoryCount {
+            value: v.to_owned(),
+            count,
+        })
+        .collect();
+    let avg_len = if present > 0 {
+        total_len as f64 / present as f64
+    } else {
+        0.0
+    };
+    p.kind = if p.unique <= 2 && p.unique > 0 && is_boolean_pair(&p.top) {
+        ColumnKind::Boolean
+    } else if p.unique == present && present >= 2 && (present >= 20 || is_id_name(&p.name)) {
+        ColumnKind::Id
+    } else if p.unique <= categorical_limit(present) && avg_len <= 40.0 {
+        ColumnKind::Categorical
+    } else {
+        ColumnKind::Text
+    };
+}
+
+/// Most distinct labels a column may have and still count as categorical.
+fn categorical_limit(present: usize) -> usize {
+    (present / 20).clamp(20, 200)
+}
+
+const TRUE_WORDS: [&str; 10] = [
+    "yes", "y", "true", "t", "1", "是", "有", "on", "positive", "pos",
+];
+const FALSE_WORDS: [&str; 10] = [
+    "no", "n", "false", "f", "0", "否", "无", "off", "negative", "neg",
+];
+
+/// Whether the values are a yes/no pair (or just one side of one).
+fn is_boolean_pair(top: &[CategoryCount]) -> bool {
+    let word = |s: &str| s.trim().to_lowercase();
+    let is_true = |s: &str| TRUE_WORDS.contains(&word(s).as_str());
+    let is_false = |s: &str| FALSE_WORDS.contains(&word(s).as_str());
+    match top {
+        [a] => is_true(&a.value) || is_false(&a.value),
+        [a, b] => {
+            (is_true(&a.value) && is_false(&b.value)) || (is_false(&a.value) && is_true(&b.value))
+        }
+        _ => false,
+    }
+}
+
+fn words(name: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut prev_lower = false;
+    for c in name.chars() {
+        if !c.is_alphanumeric() {
+            if !cur.is_empty() {
+                out.push(std::mem::take(&mut cur));
+            }
+            prev_lower = false;
+            continue;
+        }
+        // split camelCase: customerId -> customer, id
+        if c.is_uppercase() && prev_lower && !cur.is_empty() {
+            out.push(std::mem::take(&mut cur));
+        }
+        prev_lower = c.is_lowercase();
+        cur.extend(c.to_lowercase());
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+fn is_id_name(name: &str) -> bool {
+    name.contains("编号")
+        || name.contains("ID")
+        || words(name).iter().any(|w| {
+            matches!(
+                w.as_str(),
+                "id" | "key" | "uuid" | "guid" | "code" | "no" | "number"
+            )
+        })
+}
+
+const TARGET_WORDS: [&str; 24] = [
+    "churn",
+    "churned",
+    "label",
+    "target",
+    "converted",
+    "conversion",
+    "convert",
+    "response",
+    "responded",
+    "respond",
+    "purchase",
+    "purchased",
+    "bought",
+    "clicked",
+    "click",
+    "outcome",
+    "attrition",
+    "attrited",
+    "subscribed",
+    "subscription",
+    "retained",
+    "default",
+    "exited",
+    "y",
+];
+const TARGET_WORDS_ZH: [&str; 6] = ["流失", "转化", "响应", "购买", "是否", "成交"];
+
+/// Whether a column name sounds like an outcome to predict.
+pub fn is_target_name(name: &str) -> bool {
+    TARGET_WORDS_ZH.iter().any(|w| name.contains(w))
+        || words(name)
+            .iter()
+            .any(|w| TARGET_WORDS.contains(&w.as_str()))
+}
+
+/// Fill in `role` for every profile: ids, dates, one target, features, the rest ignored.
+pub fn suggest_roles(profiles: &mut [ColumnProfile]) {
+    let mut have_target = false;
+    for p in profiles.iter_mut() {
+        p.role = match p.kind {
+            ColumnKind::Id => Role::Id,
+            ColumnKind::Date => Role::Date,
+            ColumnKind::Text => Role::Ignore,
+            _ if p.unique <= 1 => Role::Ignore,
+            ColumnKind::Boolean | ColumnKind::Categorical
+                if !have_target && p.unique <= 10 && is_target_name(&p.name) =>
+            {
+                have_target = true;
+                Role::Target
+            }
+            _ => Role::Feature,
+        };
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn median_odd_and_even() {
+        assert_eq!(median_in_place(&mut [3.0, 1.0, 2.0]), 2.0);
+        assert_eq!(median_in_place(&mut [4.0, 1.0, 3.0, 2.0]), 2.5);
+    }
+
+    #[test]
+    fn histogram_counts_every_value_once() {
+        let v = [0.0, 0.5, 1.0, 9.99, 10.0];
+        let h = histogram(&v, 0.0, 10.0, false);
+        assert_eq!(h.counts.iter().sum::<u64>(), 5);
+        assert_eq!(h.counts.len(), HISTOGRAM_BINS);
+        assert_eq!(h.counts[HISTOGRAM_BINS - 1], 2);
+        let h = histogram(&[1.0, 2.0, 2.0, 3.0], 1.0, 3.0, true);
+        assert_eq!(h.counts, vec![1, 2, 1]);
+    }
+
+    #[test]
+    fn names() {
+        assert!(is_target_name("churn"));
+        assert!(is_target_name("Purchase"));
+        assert!(is_target_name("has_responded") || is_target_name("responded"));
+        assert!(is_target_name("是否流失"));
+        assert!(!is_target_name("monetary"));
+        assert!(is_id_name("customer_id"));
+        assert!(is_id_name("customerId"));
+        assert!(is_id_name("门店编号"));
+        assert!(!is_id_name("video_count"));
+    }
+
+    #[test]
+    fn yes_no_strings_are_boolean() {
+        let s = Column::new("churn".into(), ["yes", "no", "no", "yes", "no"]);
+        let p = profile_column(&s, 5);
+        assert_eq!(p.kind, ColumnKind::Boolean);
+        assert_eq!(p.top[0].value, "no");
+        assert_eq!(p.top[0].count, 3);
+    }
+}

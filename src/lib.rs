@@ -1,0 +1,29 @@
+//! MarketLens: turns a marketer's CSV into decisions.
+//!
+//! The crate has a **core** that knows nothing of egui ([`data`], [`samples`], [`jobs`]),
+//! a [`cli`] that prints what the core computes, and a GUI ([`app`], [`ui`]) that only draws
+//! state and sends commands to background jobs.
+
+pub mod app;
+pub mod cli;
+pub mod data;
+pub mod jobs;
+pub mod samples;
+pub mod ui;
+
+/// Replace Rust's default panic message with one meant for users. The app catches panics in
+/// background jobs and keeps running; this only changes what is printed on the terminal.
+pub fn install_panic_message() {
+    std::panic::set_hook(Box::new(|info| {
+        let msg = jobs::panic_message(info.payload());
+        let at = info
+            .location()
+            .map(|l| format!(" ({}:{})", l.file(), l.line()))
+            .unwrap_or_default();
+        let thread = std::thread::current()
+            .name()
+            .unwrap_or("unnamed")
+            .to_owned();
+        eprintln!("MarketLens internal error in task \u{201c}{thread}\u{201d}: {msg}{at}");
+    }));
+}
