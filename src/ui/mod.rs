@@ -1,0 +1,152 @@
+//! Views. Each draws part of [`AppState`] and returns [`Command`]s; none does file I/O or
+//! heavy work (that happens in jobs started by the app).
+
+pub mod columns;
+pub mod data_view;
+pub mod loading;
+pub mod start;
+pub mod theme;
+
+use eframe::egui::{self, RichText};
+
+use crate::app::{AppState, Command};
+use crate::cli::thousands;
+
+/// Draw the whole window; returns what the user asked for this frame.
+pub fn draw(ui: &mut egui::Ui, st: &mut AppState) -> Vec<Command> {
+    let mut cmds = Vec::new();
+    egui::Panel::top("toolbar").show(ui, |ui| {
+        toolbar_ui(ui, st, &mut cmds);
+        banners_ui(ui, st, &mut cmds);
+    });
+    if st.load_job.is_some() {
+        egui::CentralPanel::default().show(ui, |ui| loading::ui(ui, st, &mut cmds));
+    } else if let Some(ds) = st.dataset.clone() {
+        egui::Panel::left("columns")
+            .resizable(true)
+            .default_size(400.0)
+            .min_size(260.0)
+            .show(ui, |ui| columns::list_ui(ui, st, &ds, &mut cmds));
+        egui::Panel::right("details")
+            .resizable(true)
+            .default_size(360.0)
+            .min_size(240.0)
+            .show(ui, |ui| columns::details_ui(ui, st, &ds));
+        egui::CentralPanel::default().show(ui, |ui| data_view::ui(ui, st, &ds, &mut cmds));
+    } else {
+        egui::CentralPanel::default().show(ui, |ui| start::ui(ui, st, &mut cmds));
+    }
+    drop_overlay(ui);
+    cmds
+}
+
+fn toolbar_ui(ui: &mut egui::Ui, st: &AppState, cmds: &mut Vec<Command>) {
+    ui.horizontal(|ui| {
+        ui.label(
+            RichText::new("MarketLens")
+                .strong()
+                .size(18.0)
+                .color(theme::ACCENT),
+        );
+        ui.separator();
+        if ui
+            .button("Open CSV\u{2026}")
+            .on_hover_text("Open a CSV file (Ctrl+O). You can also drop a file on the window.")
+            .clicked()
+        {
+            cmds.push(Command::OpenDialog);
+        }
+        if let Some(ds) = &st.dataset {
+            if ui
+                .button("Close")
+                .on_hover_text("Close this file and go back to the start screen (Ctrl+W).")
+                .clicked()
+            {
+                cmds.push(Command::CloseDataset);
+            }
+            ui.separator();
+            ui.label(RichText::new(&ds.file_name).strong());
+            ui.label(format!(
+                "{} rows \u{d7} {} columns",
+                thousands(ds.rows()),
+                ds.columns.len()
+            ))
+            .on_hover_text(format!(
+                "{}-separated, {}, read in {:.2} s",
+                ds.delimiter,
+                ds.encoding.label(),
+                ds.load_seconds
+            ));
+        }
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            let label = if st.persisted.dark_mode {
+                "Light mode"
+            } else {
+                "Dark mode"
+            };
+            if ui
+                .button(label)
+                .on_hover_text("Switch between light and dark colours.")
+                .clicked()
+            {
+                cmds.push(Command::ToggleDarkMode);
+            }
+        });
+    });
+}
+
+fn banners_ui(ui: &mut egui::Ui, st: &AppState, cmds: &mut Vec<Command>) {
+    let dark = st.persisted.dark_mode;
+    for (i, b) in st.banners.iter().enumerate() {
+        let fill = if b.is_error {
+            theme::error_fill(dark)
+        } else {
+            theme::notice_fill(dark)
+        };
+        egui::Frame::new()
+            .fill(fill)
+            .inner_margin(egui::Margin::symmetric(10, 6))
+            .corner_radius(4.0)
+            .show(ui, |ui| {
+                ui.horizontal(|ui| {
+                    let icon = if b.is_error { "Problem:" } else { "Note:" };
+                    ui.label(RichText::new(icon).strong());
+                    ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                        if ui
+                            .small_button("Dismiss")
+                            .on_hover_text("Hide this message.")
+                            .clicked()
+                        {
+                            cmds.push(Command::DismissBanner(i));
+                        }
+                        ui.with_layout(egui::Layout::left_to_right(egui::Align::Center), |ui| {
+                            ui.add(egui::Label::new(&b.text).wrap());
+                        });
+                    });
+                });
+            });
+    }
+    ui.add_space(2.0);
+}
+
+/// While a file is dragged over the window, say what dropping it will do.
+fn drop_overlay(ui: &mut egui::Ui) {
+    let ctx = ui.ctx().clone();
+    let hovering = ctx.input(|i| !i.raw.hovered_files.is_empty());
+    if !hovering {
+        return;
+    }
+    let rect = ctx.content_rect();
+    let painter = ctx.layer_painter(egui::LayerId::new(
+        egui::Order::Foreground,
+        egui::Id::unique("drop_overlay"),
+    ));
+    painter.rect_filled(rect, 0.0, egui::Color32::from_black_alpha(170));
+    painter.text(
+        rect.center(),
+        egui::Align2::CENTER_CENTER,
+        "Drop the CSV file to open it",
+        egui::FontId::proportional(32.0),
+        egui::Color32::WHITE,
+    );
+}
