@@ -116,7 +116,8 @@ impl MarketLensApp {
         move || ctx.request_repaint()
     }
 
-    fn refresh_recent(&mut self) {
+    /// Re-check which recent files still exist (after the list changed).
+    pub fn refresh_recent(&mut self) {
         self.state.recent_exists = self
             .state
             .persisted

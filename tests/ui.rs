@@ -4,7 +4,7 @@
 use std::time::{Duration, Instant};
 
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use marketlens::app::MarketLensApp;
 
 fn app() -> Harness<'static, MarketLensApp> {
@@ -90,4 +90,68 @@ fn a_bad_file_shows_a_dismissable_error_and_the_app_keeps_running() {
     harness.step();
     wait_for_load(&mut harness);
     assert!(harness.state().state.dataset.is_some());
+}
+
+#[test]
+fn clicking_a_column_name_sorts_the_table() {
+    let mut harness = app();
+    harness.run_steps(2);
+    harness.get_by_label("Customers and churn").click();
+    harness.step();
+    wait_for_load(&mut harness);
+    // "age" is both a name in the column panel (left) and a table header (right)
+    harness
+        .get_all_by_role_and_label(egui::accesskit::Role::Button, "age")
+        .max_by(|a, b| a.rect().min.x.total_cmp(&b.rect().min.x))
+        .expect("header")
+        .click();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while harness.state().state.order.is_none() {
+        assert!(Instant::now() < deadline, "sorting did not finish");
+        std::thread::sleep(Duration::from_millis(10));
+        harness.step();
+    }
+    harness.run_steps(2);
+    let st = &harness.state().state;
+    let ds = st.dataset.as_ref().expect("dataset");
+    let order = st.order.as_ref().expect("order");
+    let age = ds.df.column("age").expect("col").i64().expect("i64");
+    let first = age.get(order[0] as usize).expect("value") as f64;
+    assert_eq!(first, ds.columns[1].stats.as_ref().expect("stats").min);
+    // customers with no age come last
+    assert!(age.get(order[order.len() - 1] as usize).is_none());
+    // the header now shows the sort direction
+    harness.get_by_role_and_label(egui::accesskit::Role::Button, "age \u{25b2}");
+}
+
+#[test]
+fn recent_files_grey_out_missing_ones_and_can_be_removed() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let present = dir.path().join("present.csv");
+    std::fs::write(&present, b"a,b\n1,2\n").expect("write");
+    let gone = dir.path().join("gone.csv");
+    let mut harness = app();
+    harness.state_mut().state.persisted.recent = vec![present.clone(), gone.clone()];
+    harness.state_mut().refresh_recent();
+    harness.run_steps(2);
+    assert!(
+        !harness
+            .get_by_label("present.csv")
+            .accesskit_node()
+            .is_disabled()
+    );
+    assert!(
+        harness
+            .get_by_label("gone.csv")
+            .accesskit_node()
+            .is_disabled()
+    );
+    harness
+        .get_all_by_label("Remove")
+        .nth(1)
+        .expect("second")
+        .click();
+    harness.run_steps(2);
+    assert_eq!(harness.state().state.persisted.recent, vec![present]);
+    assert!(harness.query_by_label("gone.csv").is_none());
 }
