@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 use serde::Serialize;
 
-use crate::data::{ColumnKind, ColumnProfile, Dataset, load_path};
+use crate::data::{ColumnKind, ColumnProfile, Dataset, LoadTimings, load_path};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -68,6 +68,7 @@ pub struct InspectReport<'a> {
     pub encoding: &'a str,
     pub notices: &'a [String],
     pub load_seconds: f64,
+    pub load_timings: LoadTimings,
 }
 
 pub fn inspect_report(ds: &Dataset) -> InspectReport<'_> {
@@ -79,6 +80,7 @@ pub fn inspect_report(ds: &Dataset) -> InspectReport<'_> {
         encoding: ds.encoding.label(),
         notices: &ds.notices,
         load_seconds: ds.load_seconds,
+        load_timings: ds.timings,
     }
 }
 

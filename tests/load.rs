@@ -268,3 +268,38 @@ fn dates_in_several_formats() {
         assert_eq!(ds.columns[0].kind, ColumnKind::Date, "{name}");
     }
 }
+
+#[test]
+fn a_non_utf8_byte_far_into_the_file_falls_back_to_decoding() {
+    // The first 64 KB are plain ASCII (the fast path hands the file to polars as UTF-8);
+    // a Latin-1 "é" near the end must still be read, as Windows-1252, with a notice.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut text = b"id,city\n".to_vec();
+    for i in 0..20_000 {
+        text.extend_from_slice(format!("{i},Paris\n").as_bytes());
+    }
+    text.extend_from_slice(b"20000,Besan\xe7on\n");
+    let ds = load_path(&write(dir.path(), "late_latin1.csv", &text)).expect("loads");
+    assert_eq!(ds.rows(), 20_001);
+    assert_eq!(ds.encoding, TextEncoding::Windows1252);
+    assert!(ds.columns[1].top.iter().any(|t| t.value == "Besançon"));
+}
+
+#[test]
+fn a_large_utf8_file_with_bom_and_markers_loads_like_a_small_one() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut text = "\u{feff}客户,spend\n".as_bytes().to_vec();
+    for i in 0..20_000 {
+        let spend = if i % 1000 == 7 {
+            "NA".to_owned()
+        } else {
+            format!("{}.5", i % 300)
+        };
+        text.extend_from_slice(format!("C{i:05},{spend}\n").as_bytes());
+    }
+    let ds = load_path(&write(dir.path(), "big_bom.csv", &text)).expect("loads");
+    assert_eq!(ds.columns[0].name, "客户");
+    assert_eq!(ds.columns[0].kind, ColumnKind::Id);
+    assert_eq!(ds.columns[1].kind, ColumnKind::Numeric);
+    assert_eq!(ds.columns[1].missing, 20);
+}

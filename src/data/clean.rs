@@ -1,7 +1,7 @@
 //! Tidying after parsing: unique, non-blank column names; numbers written with thousands
 //! separators ("1,234.50") read as numbers; dates in common non-ISO forms read as dates.
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveDateTime};
 use polars::prelude::*;
 
 /// Column names from the header: trimmed, blanks named by position, repeats numbered.
@@ -39,7 +39,48 @@ pub fn tidy_names(header: &[String]) -> (Vec<String>, Vec<String>) {
     (names, notices)
 }
 
-/// Convert text columns that are really numbers or dates. Returns notices.
+/// Text that means "no value" in any column (an empty field is missing too).
+pub const NULL_MARKERS: [&str; 10] = [
+    "NA", "N/A", "n/a", "na", "null", "NULL", "Null", "-", "#N/A", "NaN",
+];
+
+fn is_null_marker(s: &str) -> bool {
+    s.len() <= 4 && NULL_MARKERS.contains(&s)
+}
+
+/// Whether any value is a null marker. Markers are at most 4 bytes, so they sit whole in
+/// the 16-byte string views: comparing views finds them without reading any string.
+fn has_null_marker(ca: &StringChunked) -> bool {
+    if cfg!(target_endian = "big") {
+        return ca.iter().flatten().any(is_null_marker);
+    }
+    // an inline view in memory: the length (4 bytes), then the bytes, zero-padded
+    let marker_views: Vec<u128> = NULL_MARKERS
+        .iter()
+        .map(|m| {
+            let mut view = [0u8; 16];
+            view[..4].copy_from_slice(&(m.len() as u32).to_le_bytes());
+            view[4..4 + m.len()].copy_from_slice(m.as_bytes());
+            u128::from_le_bytes(view)
+        })
+        .collect();
+    // Markers start with N, n, - or #: most values are ruled out by their length and first
+    // byte. Both tests are combined without branching (values of mixed lengths would
+    // otherwise make the branch unpredictable and cost more than the test).
+    let mut may_start = [false; 256];
+    for m in NULL_MARKERS {
+        may_start[usize::from(m.as_bytes()[0])] = true;
+    }
+    ca.downcast_iter().any(|arr| {
+        arr.views().iter().any(|v| {
+            let candidate = (v.length <= 4) & may_start[(v.prefix & 0xFF) as usize];
+            candidate && marker_views.contains(&v.as_u128())
+        })
+    })
+}
+
+/// Convert text columns that are really numbers or dates, and turn null markers ("NA", "-",
+/// "N/A" …) into missing values. Returns notices.
 pub fn coerce_columns(df: &mut DataFrame) -> PolarsResult<Vec<String>> {
     let mut notices = Vec::new();
     let names: Vec<String> = df
@@ -49,30 +90,58 @@ pub fn coerce_columns(df: &mut DataFrame) -> PolarsResult<Vec<String>> {
         .map(|c| c.name().to_string())
         .collect();
     for name in names {
-        let col = df.column(&name)?;
-        let ca = col.str()?;
-        if let Some(numbers) = parse_grouped_numbers(ca) {
-            let new = Float64Chunked::from_iter_options(name.as_str().into(), numbers.into_iter());
-            df.replace(&name, new.into_series().into_column())?;
+        let original = df.column(&name)?.str()?.clone();
+        let had_markers = has_null_marker(&original);
+        let ca = if had_markers {
+            original
+                .iter()
+                .map(|v| v.filter(|s| !is_null_marker(s)))
+                .collect::<StringChunked>()
+                .with_name(original.name().clone())
+        } else {
+            original
+        };
+        let new = if let Some(series) = parse_plain_numbers(&ca) {
+            Some(series)
+        } else if let Some(numbers) = parse_grouped_numbers(&ca) {
             notices.push(format!(
                 "\u{201c}{name}\u{201d} has numbers with thousands separators (like 1,234.5); \
                  they were read as numbers."
             ));
-        } else if let Some((days, format, ambiguous)) = parse_dates(ca) {
-            let new = Int32Chunked::from_iter_options(name.as_str().into(), days.into_iter())
-                .into_date()
-                .into_series()
-                .into_column();
-            df.replace(&name, new)?;
+            Some(
+                Float64Chunked::from_iter_options(name.as_str().into(), numbers.into_iter())
+                    .into_series(),
+            )
+        } else if let Some((series, format, ambiguous)) = parse_dates(&ca) {
             if ambiguous {
                 notices.push(format!(
                     "Dates in \u{201c}{name}\u{201d} could be day/month or month/day; they \
                      were read as {format}."
                 ));
             }
+            Some(series)
+        } else if had_markers {
+            Some(ca.into_series())
+        } else {
+            None
+        };
+        if let Some(series) = new {
+            df.replace(&name, series.with_name(name.as_str().into()).into_column())?;
         }
     }
     Ok(notices)
+}
+
+/// A text column whose values are all plain numbers (it was text only because of null
+/// markers such as "NA"): whole numbers become integers, others floats.
+fn parse_plain_numbers(ca: &StringChunked) -> Option<Series> {
+    let first = ca.iter().flatten().next()?;
+    first.trim().parse::<f64>().ok()?;
+    let series = ca.clone().into_series();
+    series
+        .strict_cast(&DataType::Int64)
+        .or_else(|_| series.strict_cast(&DataType::Float64))
+        .ok()
 }
 
 /// Parse "1,234", "-12,345.67", "$1,200" … Only when every value fits and at least one has a
@@ -146,6 +215,16 @@ const DATE_FORMATS: [&str; 8] = [
     "%Y/%m",
 ];
 
+/// Date-and-time formats (timestamps), read to the millisecond.
+const DATETIME_FORMATS: [&str; 6] = [
+    "%Y-%m-%d %H:%M:%S%.f",
+    "%Y-%m-%dT%H:%M:%S%.f",
+    "%Y-%m-%d %H:%M",
+    "%Y/%m/%d %H:%M:%S%.f",
+    "%Y/%m/%d %H:%M",
+    "%d/%m/%Y %H:%M",
+];
+
 fn parse_day(s: &str, format: &str) -> Option<NaiveDate> {
     let s = s.trim();
     match format {
@@ -158,38 +237,67 @@ fn parse_day(s: &str, format: &str) -> Option<NaiveDate> {
     }
 }
 
-/// If every value is a date in one of the formats, the day numbers (since 1970-01-01), the
-/// format used, and whether another format would have fitted as well (03/04 ambiguity).
-fn parse_dates(ca: &StringChunked) -> Option<(Vec<Option<i32>>, &'static str, bool)> {
+fn parse_time(s: &str, format: &str) -> Option<NaiveDateTime> {
+    let s = s.trim().trim_end_matches('Z');
+    NaiveDateTime::parse_from_str(s, format).ok()
+}
+
+/// If every value is a date (or every value a timestamp) in one format: the column as a
+/// polars Date or Datetime series, a label for the format, and whether a day-first and a
+/// month-first reading both fitted (03/04/2024).
+fn parse_dates(ca: &StringChunked) -> Option<(Series, &'static str, bool)> {
     let sample: Vec<&str> = ca.iter().flatten().take(1000).collect();
     let first = sample.first()?;
-    if !first.bytes().any(|b| b.is_ascii_digit()) {
+    // dates start with a digit and contain a separator
+    if !first.trim_start().starts_with(|c: char| c.is_ascii_digit())
+        || !first.contains(['-', '/', '.', '年'])
+    {
         return None;
     }
+    let name = ca.name().clone();
     let fits: Vec<&'static str> = DATE_FORMATS
         .iter()
         .copied()
         .filter(|f| sample.iter().all(|s| parse_day(s, f).is_some()))
         .collect();
-    let format = *fits.first()?;
-    let ambiguous = fits.contains(&"%d/%m/%Y") && fits.contains(&"%m/%d/%Y");
-    let epoch = NaiveDate::from_ymd_opt(1970, 1, 1)?;
+    if let Some(&format) = fits.first() {
+        let ambiguous = fits.contains(&"%d/%m/%Y") && fits.contains(&"%m/%d/%Y");
+        let epoch = NaiveDate::from_ymd_opt(1970, 1, 1)?;
+        let mut out = Vec::with_capacity(ca.len());
+        for v in ca.iter() {
+            match v {
+                None => out.push(None),
+                Some(s) => {
+                    let d = parse_day(s, format)?;
+                    out.push(Some(i32::try_from((d - epoch).num_days()).ok()?));
+                }
+            }
+        }
+        let label = match format {
+            "%d/%m/%Y" => "day/month/year",
+            "%m/%d/%Y" => "month/day/year",
+            other => other,
+        };
+        let series = Int32Chunked::from_iter_options(name, out.into_iter())
+            .into_date()
+            .into_series();
+        return Some((series, label, ambiguous));
+    }
+    let format = DATETIME_FORMATS
+        .iter()
+        .copied()
+        .find(|f| sample.iter().all(|s| parse_time(s, f).is_some()))?;
     let mut out = Vec::with_capacity(ca.len());
     for v in ca.iter() {
         match v {
             None => out.push(None),
-            Some(s) => {
-                let d = parse_day(s, format)?;
-                out.push(Some(i32::try_from((d - epoch).num_days()).ok()?));
-            }
+            Some(s) => out.push(Some(parse_time(s, format)?.and_utc().timestamp_millis())),
         }
     }
-    let label = match format {
-        "%d/%m/%Y" => "day/month/year",
-        "%m/%d/%Y" => "month/day/year",
-        other => other,
-    };
-    Some((out, label, ambiguous))
+    let series = Int64Chunked::from_iter_options(name, out.into_iter())
+        .into_datetime(TimeUnit::Milliseconds, None)
+        .into_series();
+    Some((series, format, false))
 }
 
 #[cfg(test)]
@@ -226,7 +334,8 @@ mod tests {
         assert_eq!(label, "day/month/year");
         assert!(!ambiguous);
         // 2024-01-31 is day 19753 since 1970-01-01
-        assert_eq!(days[0], Some(19753));
+        let days = days.cast(&DataType::Int32).expect("cast");
+        assert_eq!(days.i32().expect("i32").get(0), Some(19753));
     }
 
     #[test]
@@ -234,6 +343,42 @@ mod tests {
         let ca = StringChunked::new("m".into(), ["2024-01", "2024-02"]);
         let (days, label, _) = parse_dates(&ca).expect("dates");
         assert_eq!(label, "%Y-%m");
+        let days = days.cast(&DataType::Int32).expect("cast");
+        let days: Vec<Option<i32>> = days.i32().expect("i32").iter().collect();
         assert_eq!(days, vec![Some(19723), Some(19754)]);
+    }
+
+    #[test]
+    fn timestamps() {
+        let ca = StringChunked::new(
+            "t".into(),
+            ["2024-01-31T08:30:00", "2024-02-01T09:00:00.250Z"],
+        );
+        let (s, _, _) = parse_dates(&ca).expect("timestamps");
+        assert!(matches!(
+            s.dtype(),
+            DataType::Datetime(TimeUnit::Milliseconds, None)
+        ));
+        let ms = s.cast(&DataType::Int64).expect("cast");
+        // 2024-02-01 09:00:00.250 UTC
+        assert_eq!(ms.i64().expect("i64").get(1), Some(1_706_778_000_250));
+    }
+
+    #[test]
+    fn null_markers_and_numbers() {
+        let mut df = DataFrame::new(
+            4,
+            vec![
+                Column::new("spend".into(), ["10.5", "NA", "-", "7"]),
+                Column::new("n".into(), ["1", "N/A", "3", "4"]),
+                Column::new("city".into(), ["A", "null", "B", "-"]),
+            ],
+        )
+        .expect("frame");
+        coerce_columns(&mut df).expect("coerce");
+        assert_eq!(df.column("spend").expect("c").dtype(), &DataType::Float64);
+        assert_eq!(df.column("spend").expect("c").null_count(), 2);
+        assert_eq!(df.column("n").expect("c").dtype(), &DataType::Int64);
+        assert_eq!(df.column("city").expect("c").null_count(), 2);
     }
 }

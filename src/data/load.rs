@@ -2,23 +2,19 @@
 //! sniffing the delimiter, parsing with polars, tidying column names and types, profiling.
 
 use std::fs::File;
-use std::io::{Cursor, ErrorKind, Read};
+use std::io::{Cursor, ErrorKind, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use polars::prelude::*;
 
 use super::clean;
-use super::decode::to_utf8;
+use super::decode::{TextEncoding, to_utf8};
 use super::profile::profile_columns;
-use super::sniff::{delimiter_name, sniff};
-use super::{Dataset, LoadError, LoadPhase, LoadProgress};
+use super::sniff::{Sniffed, delimiter_name, sniff};
+use super::{Dataset, LoadError, LoadPhase, LoadProgress, LoadTimings};
 use crate::jobs::Reporter;
-
-/// Text that means "no value" in any column.
-pub const NULL_MARKERS: [&str; 11] = [
-    "", "NA", "N/A", "n/a", "na", "null", "NULL", "Null", "-", "#N/A", "NaN",
-];
+use polars::io::mmap::MmapBytesReader;
 
 const READ_CHUNK: usize = 4 * 1024 * 1024;
 const SNIFF_BYTES: usize = 64 * 1024;
@@ -50,28 +46,26 @@ pub fn file_label(path: &Path) -> String {
 /// Load `source`, reporting progress and stopping early when cancelled.
 pub fn load(source: &Source, reporter: &Reporter<LoadProgress>) -> Result<Dataset, LoadError> {
     let started = Instant::now();
-    let (bytes, path, file) = match source {
-        Source::File(path) => (
-            read_file(path, reporter)?,
-            Some(path.clone()),
-            file_label(path),
-        ),
-        Source::Bundled(name, data) => (data.to_vec(), None, (*name).to_owned()),
+    let mut dataset = match source {
+        Source::File(path) => {
+            let mut ds = load_file(path, reporter)?;
+            ds.path = Some(path.clone());
+            ds
+        }
+        Source::Bundled(name, data) => {
+            let mut ds = parse_bytes(name, data.to_vec(), reporter)?;
+            ds.file_bytes = data.len() as u64;
+            ds
+        }
     };
-    let byte_len = bytes.len() as u64;
-    let mut dataset = parse_bytes(&file, bytes, reporter)?;
-    dataset.path = path;
-    dataset.file_bytes = byte_len;
     dataset.load_seconds = started.elapsed().as_secs_f64();
     Ok(dataset)
 }
 
-/// Load a CSV file from disk without progress (CLI and tests).
-pub fn load_path(path: &Path) -> Result<Dataset, LoadError> {
-    load(&Source::File(path.to_path_buf()), &Reporter::silent())
-}
-
-fn read_file(path: &Path, reporter: &Reporter<LoadProgress>) -> Result<Vec<u8>, LoadError> {
+/// A file that starts as UTF-8 is handed to polars as a file (polars maps it into memory,
+/// no copy); if it turns out not to be UTF-8 after all, or is small, or starts in another
+/// encoding, it is read whole with progress and decoded first.
+fn load_file(path: &Path, reporter: &Reporter<LoadProgress>) -> Result<Dataset, LoadError> {
     let file = file_label(path);
     let meta = std::fs::metadata(path).map_err(|e| io_error(path, &e))?;
     if meta.is_dir() {
@@ -79,17 +73,87 @@ fn read_file(path: &Path, reporter: &Reporter<LoadProgress>) -> Result<Vec<u8>, 
     }
     let total = meta.len();
     let mut f = File::open(path).map_err(|e| io_error(path, &e))?;
-    let mut bytes = Vec::with_capacity(usize::try_from(total).unwrap_or(0));
-    let mut chunk = vec![0u8; READ_CHUNK];
+    let mut head = Vec::with_capacity(SNIFF_BYTES);
+    (&mut f)
+        .take(SNIFF_BYTES as u64)
+        .read_to_end(&mut head)
+        .map_err(|e| io_error(path, &e))?;
+    drop(f);
+    if (head.len() as u64) < total
+        && binary_kind(&head).is_none()
+        && let Some(start) = utf8_start(&head)
+    {
+        let clock = Instant::now();
+        reporter.report(LoadProgress {
+            phase: LoadPhase::Parsing,
+            done: 0,
+            total,
+        });
+        let sniffed = sniff(&head[start..]);
+        let mut notices = Vec::new();
+        let open = || -> PolarsResult<File> {
+            let mut f = File::open(path)?;
+            f.seek(SeekFrom::Start(start as u64))?;
+            Ok(f)
+        };
+        match read_with_polars(&file, open, CsvEncoding::Utf8, &sniffed, &mut notices) {
+            Ok(df) => {
+                let parse = clock.elapsed().as_secs_f64();
+                let mut ds = finish(&file, df, &sniffed, notices, TextEncoding::Utf8, reporter)?;
+                ds.timings.parse = parse;
+                ds.file_bytes = total;
+                return Ok(ds);
+            }
+            // not UTF-8 further on: decode the whole file below
+            Err(LoadError::Parse { reason, .. }) if reason.to_lowercase().contains("utf") => {}
+            Err(e) => return Err(e),
+        }
+    }
+    let clock = Instant::now();
+    let bytes = read_file(path, total, reporter)?;
+    let read = clock.elapsed().as_secs_f64();
+    let mut ds = parse_bytes(&file, bytes, reporter)?;
+    ds.timings.read = read;
+    ds.file_bytes = total;
+    Ok(ds)
+}
+
+/// Where the text starts (after a UTF-8 byte-order mark) if `head` is UTF-8; a character cut
+/// off at the end of the sample is fine.
+fn utf8_start(head: &[u8]) -> Option<usize> {
+    let start = if head.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        3
+    } else {
+        0
+    };
+    match std::str::from_utf8(&head[start..]) {
+        Ok(_) => Some(start),
+        Err(e) if e.error_len().is_none() => Some(start),
+        Err(_) => None,
+    }
+}
+
+/// Load a CSV file from disk without progress (CLI and tests).
+pub fn load_path(path: &Path) -> Result<Dataset, LoadError> {
+    load(&Source::File(path.to_path_buf()), &Reporter::silent())
+}
+
+fn read_file(
+    path: &Path,
+    total: u64,
+    reporter: &Reporter<LoadProgress>,
+) -> Result<Vec<u8>, LoadError> {
+    let mut f = File::open(path).map_err(|e| io_error(path, &e))?;
+    let mut bytes = Vec::with_capacity(usize::try_from(total).unwrap_or(0) + 1);
     loop {
         reporter.check()?;
-        let n = match f.read(&mut chunk) {
+        // read straight into the buffer, a chunk at a time, so progress can be shown
+        match (&mut f).take(READ_CHUNK as u64).read_to_end(&mut bytes) {
             Ok(0) => break,
-            Ok(n) => n,
+            Ok(_) => {}
             Err(e) if e.kind() == ErrorKind::Interrupted => continue,
             Err(e) => return Err(io_error(path, &e)),
-        };
-        bytes.extend_from_slice(&chunk[..n]);
+        }
         reporter.report_throttled(|| LoadProgress {
             phase: LoadPhase::Reading,
             done: bytes.len() as u64,
@@ -165,30 +229,47 @@ pub fn parse_bytes(
         done: 0,
         total: 0,
     });
+    let clock = Instant::now();
     let (text, encoding) = to_utf8(bytes);
     let mut notices: Vec<String> = encoding.notice().into_iter().collect();
     let sniffed = sniff(&text[..text.len().min(SNIFF_BYTES)]);
+    let df = read_with_polars(
+        file,
+        || Ok(Cursor::new(text.as_slice())),
+        CsvEncoding::LossyUtf8,
+        &sniffed,
+        &mut notices,
+    )?;
+    let parse = clock.elapsed().as_secs_f64();
+    drop(text);
+    let mut ds = finish(file, df, &sniffed, notices, encoding, reporter)?;
+    ds.timings.parse = parse;
+    Ok(ds)
+}
+
+/// From a parsed table to a dataset: names, types, profiles.
+fn finish(
+    file: &str,
+    mut df: DataFrame,
+    sniffed: &Sniffed,
+    mut notices: Vec<String>,
+    encoding: TextEncoding,
+    reporter: &Reporter<LoadProgress>,
+) -> Result<Dataset, LoadError> {
+    reporter.check()?;
+    let mut timings = LoadTimings::default();
+    let clock = Instant::now();
+    if df.height() == 0 {
+        return Err(LoadError::HeaderOnly {
+            file: file.to_owned(),
+        });
+    }
     if !sniffed.has_header {
         notices.push(
             "The first row holds numbers, so it was read as data; columns are named \
              column_1, column_2, \u{2026}"
                 .to_owned(),
         );
-    }
-
-    let mut df = read_with_polars(
-        file,
-        &text,
-        sniffed.delimiter,
-        sniffed.has_header,
-        &mut notices,
-    )?;
-    reporter.check()?;
-    drop(text);
-    if df.height() == 0 {
-        return Err(LoadError::HeaderOnly {
-            file: file.to_owned(),
-        });
     }
     if sniffed.has_header && sniffed.first_record.len() == df.width() {
         let (names, renamed) = clean::tidy_names(&sniffed.first_record);
@@ -198,7 +279,10 @@ pub fn parse_bytes(
     }
     notices.extend(clean::coerce_columns(&mut df).map_err(|e| parse_error(file, &e))?);
     reporter.check()?;
+    timings.tidy = clock.elapsed().as_secs_f64();
+    let clock = Instant::now();
     let columns = profile_columns(&df, reporter)?;
+    timings.profile = clock.elapsed().as_secs_f64();
     Ok(Dataset {
         path: None,
         file_name: file.to_owned(),
@@ -209,32 +293,32 @@ pub fn parse_bytes(
         delimiter: delimiter_name(sniffed.delimiter),
         file_bytes: 0,
         load_seconds: 0.0,
+        timings,
     })
 }
 
-fn read_with_polars(
+fn read_with_polars<R: MmapBytesReader>(
     file: &str,
-    text: &[u8],
-    delimiter: u8,
-    has_header: bool,
+    open: impl Fn() -> PolarsResult<R>,
+    encoding: CsvEncoding,
+    sniffed: &Sniffed,
     notices: &mut Vec<String>,
 ) -> Result<DataFrame, LoadError> {
+    // Null markers and dates are handled afterwards in `clean`, only on the text columns that
+    // need it: asking polars to check every field for them triples the parse time.
     let read = |ragged: bool, infer: Option<usize>| {
-        let nulls = NULL_MARKERS.iter().map(|s| PlSmallStr::from(*s)).collect();
         let parse = CsvParseOptions::default()
-            .with_separator(delimiter)
+            .with_separator(sniffed.delimiter)
             .with_quote_char(Some(b'"'))
-            .with_encoding(CsvEncoding::LossyUtf8)
-            .with_null_values(Some(NullValues::AllColumns(nulls)))
+            .with_encoding(encoding)
             .with_missing_is_null(true)
-            .with_try_parse_dates(true)
             .with_truncate_ragged_lines(ragged);
         CsvReadOptions::default()
-            .with_has_header(has_header)
+            .with_has_header(sniffed.has_header)
             .with_infer_schema_length(infer)
             .with_parse_options(parse)
             .with_raise_if_empty(false)
-            .into_reader_with_file_handle(Cursor::new(text))
+            .into_reader_with_file_handle(open()?)
             .finish()
     };
     let mut ragged = false;

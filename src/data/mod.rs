@@ -33,6 +33,20 @@ pub struct Dataset {
     pub delimiter: &'static str,
     pub file_bytes: u64,
     pub load_seconds: f64,
+    pub timings: LoadTimings,
+}
+
+/// Where the load time went, in seconds (for the benchmark and `inspect --json`).
+#[derive(Clone, Copy, Debug, Default, Serialize)]
+pub struct LoadTimings {
+    /// Reading the file from disk.
+    pub read: f64,
+    /// Decoding the text, sniffing, and parsing with polars.
+    pub parse: f64,
+    /// Column names, null markers, numbers with separators, dates.
+    pub tidy: f64,
+    /// Column profiles.
+    pub profile: f64,
 }
 
 impl Dataset {
@@ -155,6 +169,10 @@ impl crate::jobs::JobProgress for LoadProgress {
             LoadPhase::Reading => format!(
                 "Reading the file: {:.1} of {:.1} MB",
                 mb(self.done),
+                mb(self.total)
+            ),
+            LoadPhase::Parsing if self.total > 0 => format!(
+                "Parsing {:.1} MB: splitting rows and guessing column types\u{2026}",
                 mb(self.total)
             ),
             LoadPhase::Parsing => "Parsing rows and guessing column types\u{2026}".to_owned(),

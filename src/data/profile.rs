@@ -1,6 +1,9 @@
 //! Column profiles: kind, missing values, distinct values, summary statistics, a histogram or
 //! the top categories, and the role we suggest for the column.
 
+use std::borrow::Cow;
+
+use polars::polars_utils::index::NullCount;
 use polars::prelude::*;
 use serde::Serialize;
 
@@ -105,7 +108,7 @@ pub fn profile_columns(
                 done: done.load(Ordering::Relaxed) as u64,
                 total,
             });
-            std::thread::sleep(std::time::Duration::from_millis(10));
+            std::thread::sleep(std::time::Duration::from_millis(1));
         }
         for h in handles {
             if let Ok(mine) = h.join() {
@@ -275,6 +278,9 @@ fn count_distinct_f64(values: &[f64], integer: bool, min: f64, max: f64) -> usiz
 }
 
 fn profile_numeric(col: &Column, integer: bool, rows: usize, p: &mut ColumnProfile) {
+    if profile_by_counting(col, integer, rows, p).is_some() {
+        return;
+    }
     let mut values = numeric_values(col);
     // NaN and infinities count as missing
     p.missing = rows - values.len();
@@ -285,10 +291,16 @@ fn profile_numeric(col: &Column, integer: bool, rows: usize, p: &mut ColumnProfi
     };
     p.unique = count_distinct_f64(&values, integer, stats.min, stats.max);
     p.histogram = Some(histogram(&values, stats.min, stats.max, integer));
-    let n = values.len();
+    let ones = values.iter().filter(|v| **v == 1.0).count();
+    numeric_kind(p, &stats, values.len(), ones, integer);
+    p.stats = Some(stats);
+}
+
+/// Boolean for 0/1 columns, id for unique integer counters, numeric otherwise.
+fn numeric_kind(p: &mut ColumnProfile, stats: &NumericStats, n: usize, ones: usize, integer: bool) {
+    p.kind = ColumnKind::Numeric;
     if p.unique == 2 && stats.min == 0.0 && stats.max == 1.0 {
         p.kind = ColumnKind::Boolean;
-        let ones = values.iter().filter(|v| **v == 1.0).count();
         p.top = vec![
             CategoryCount {
                 value: "1".to_owned(),
@@ -307,7 +319,128 @@ fn profile_numeric(col: &Column, integer: bool, rows: usize, p: &mut ColumnProfi
     {
         p.kind = ColumnKind::Id;
     }
+}
+
+/// Values that are k / scale for integers k within a range of four million: integers
+/// (scale 1) and floats with at most two decimals, such as money (scale 100), when every
+/// value converts back exactly. One counting pass gives the distinct count, the exact median
+/// and the histogram without sorting or hashing. `None` when the values do not fit; the
+/// general path handles them.
+fn profile_by_counting(
+    col: &Column,
+    integer: bool,
+    rows: usize,
+    p: &mut ColumnProfile,
+) -> Option<()> {
+    const MAX_RANGE: i64 = 4_000_000;
+    let (scale, cast) = if integer {
+        (1.0, col.cast(&DataType::Int64).ok()?)
+    } else {
+        (100.0, col.cast(&DataType::Float64).ok()?)
+    };
+    let (min, max) = if integer {
+        let ca = cast.i64().ok()?;
+        (ca.min()?, ca.max()?)
+    } else {
+        let ca = cast.f64().ok()?;
+        let (lo, hi) = (ca.min()?, ca.max()?);
+        if !(lo.is_finite() && hi.is_finite() && lo.abs() < 1e13 && hi.abs() < 1e13) {
+            return None;
+        }
+        ((lo * 100.0).round() as i64, (hi * 100.0).round() as i64)
+    };
+    if max - min >= MAX_RANGE {
+        return None;
+    }
+    let range = usize::try_from(max - min).ok()?;
+    let mut counts = vec![0u32; range + 1];
+    let mut sum: i128 = 0;
+    let mut n = 0usize;
+    if integer {
+        for arr in cast.i64().ok()?.downcast_iter() {
+            let mut add = |k: i64| {
+                counts[(k - min) as usize] += 1;
+                sum += i128::from(k);
+            };
+            if arr.null_count() == 0 {
+                arr.values().iter().for_each(|&k| add(k));
+            } else {
+                arr.iter().flatten().for_each(|&k| add(k));
+            }
+            n += arr.len() - arr.null_count();
+        }
+    } else {
+        for arr in cast.f64().ok()?.downcast_iter() {
+            for v in arr.iter().flatten() {
+                let k = (v * 100.0).round();
+                // NaN fails this test too
+                if k / 100.0 != *v {
+                    return None;
+                }
+                let k = k as i64;
+                let slot = counts.get_mut(usize::try_from(k - min).ok()?)?;
+                *slot += 1;
+                sum += i128::from(k);
+                n += 1;
+            }
+        }
+    }
+    if n == 0 {
+        return None;
+    }
+    let value = |i: usize| (min + i as i64) as f64 / scale;
+    let mean = sum as f64 / scale / n as f64;
+    let mut ss = 0.0;
+    let mut unique = 0;
+    for (i, &c) in counts.iter().enumerate().filter(|(_, c)| **c > 0) {
+        unique += 1;
+        ss += f64::from(c) * (value(i) - mean) * (value(i) - mean);
+    }
+    // the k-th smallest value (0-based), by walking the cumulative counts
+    let kth = |k: usize| {
+        let mut seen = 0usize;
+        for (i, &c) in counts.iter().enumerate() {
+            seen += c as usize;
+            if seen > k {
+                return value(i);
+            }
+        }
+        value(range)
+    };
+    let median = if n % 2 == 1 {
+        kth(n / 2)
+    } else {
+        (kth(n / 2 - 1) + kth(n / 2)) / 2.0
+    };
+    let stats = NumericStats {
+        min: value(0),
+        max: value(range),
+        mean,
+        median,
+        std: if n > 1 {
+            (ss / (n - 1) as f64).sqrt()
+        } else {
+            0.0
+        },
+    };
+    let mut hist = histogram(&[], stats.min, stats.max, integer);
+    let last = hist.counts.len() - 1;
+    for (i, &c) in counts.iter().enumerate().filter(|(_, c)| **c > 0) {
+        let bin = (((value(i) - hist.start) / hist.width) as usize).min(last);
+        hist.counts[bin] += u64::from(c);
+    }
+    p.missing = rows - n;
+    p.missing_share = p.missing as f64 / rows.max(1) as f64;
+    p.unique = unique;
+    p.histogram = Some(hist);
+    let one = (scale as i64) - min;
+    let ones = usize::try_from(one)
+        .ok()
+        .and_then(|i| counts.get(i))
+        .map_or(0, |&c| c as usize);
+    numeric_kind(p, &stats, n, ones, integer);
     p.stats = Some(stats);
+    Some(())
 }
 
 fn profile_date(col: &Column, p: &mut ColumnProfile) {
@@ -341,24 +474,49 @@ fn profile_strings(col: &Column, present: usize, p: &mut ColumnProfile) {
     let Ok(ca) = col.str() else {
         return;
     };
-    let mut counts: PlHashMap<&str, usize> = PlHashMap::with_capacity(256);
     let mut total_len = 0usize;
-    for v in ca.iter().flatten() {
+    // Ids are often sorted: strictly increasing values are all distinct, no hashing needed.
+    let mut prev: Option<&str> = None;
+    let increasing = ca.iter().flatten().all(|v| {
         total_len += v.len();
-        *counts.entry(v).or_insert(0) += 1;
-    }
-    p.unique = counts.len();
-    let mut top: Vec<(&str, usize)> = counts.into_iter().collect();
+        let ok = prev.is_none_or(|p| p < v);
+        prev = Some(v);
+        ok
+    });
+    let mut top: ValueCounts<'_> = if increasing {
+        p.unique = present;
+        ca.iter()
+            .flatten()
+            .take(TOP_N)
+            .map(|v| (Cow::Borrowed(v), 1))
+            .collect()
+    } else if let Some((counted, len)) = count_short_values(ca) {
+        total_len = len;
+        p.unique = counted.len();
+        counted
+    } else {
+        total_len = 0;
+        let mut counts: PlHashMap<&str, usize> = PlHashMap::with_capacity(256);
+        for v in ca.iter().flatten() {
+            total_len += v.len();
+            *counts.entry(v).or_insert(0) += 1;
+        }
+        p.unique = counts.len();
+        counts
+            .into_iter()
+            .map(|(v, c)| (Cow::Borrowed(v), c))
+            .collect()
+    };
     let keep = TOP_N.min(top.len());
     if keep > 0 && keep < top.len() {
-        top.select_nth_unstable_by(keep - 1, |a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        top.select_nth_unstable_by(keep - 1, |a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         top.truncate(keep);
     }
-    top.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    top.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     p.top = top
         .into_iter()
         .map(|(v, count)| CategoryCount {
-            value: v.to_owned(),
+            value: v.into_owned(),
             count,
         })
         .collect();
@@ -376,6 +534,59 @@ fn profile_strings(col: &Column, present: usize, p: &mut ColumnProfile) {
     } else {
         ColumnKind::Text
     };
+}
+
+/// Values with how often each occurs.
+type ValueCounts<'a> = Vec<(Cow<'a, str>, usize)>;
+
+/// Distinct values and their counts when no value is missing and every value is at most 12
+/// bytes long. Such values are stored whole in polars' 16-byte string views, so the view
+/// itself is the key: no string is read or hashed byte by byte. Returns the counts and the
+/// total length in bytes.
+fn count_short_values(ca: &StringChunked) -> Option<(ValueCounts<'static>, usize)> {
+    if ca.null_count() > 0 || cfg!(target_endian = "big") {
+        return None;
+    }
+    // A few distinct values (the usual case) are counted in a short list; past 16 distinct
+    // values the counting moves to a hash map.
+    let mut few: Vec<(u128, usize)> = Vec::with_capacity(16);
+    let mut many: Option<PlHashMap<u128, usize>> = None;
+    let mut total_len = 0usize;
+    for arr in ca.downcast_iter() {
+        for v in arr.views().iter() {
+            if v.length > 12 {
+                return None;
+            }
+            total_len += v.length as usize;
+            let key = v.as_u128();
+            if let Some(map) = many.as_mut() {
+                *map.entry(key).or_insert(0) += 1;
+            } else if let Some(slot) = few.iter_mut().find(|(k, _)| *k == key) {
+                slot.1 += 1;
+            } else if few.len() < 16 {
+                few.push((key, 1));
+            } else {
+                let mut map: PlHashMap<u128, usize> = few.drain(..).collect();
+                map.insert(key, 1);
+                many = Some(map);
+            }
+        }
+    }
+    let counted: Vec<(u128, usize)> = match many {
+        Some(map) => map.into_iter().collect(),
+        None => few,
+    };
+    let values = counted
+        .into_iter()
+        .map(|(key, count)| {
+            // layout: length (4 bytes), then the value's bytes, zero-padded
+            let bytes = key.to_le_bytes();
+            let len = (bytes[0] as usize).min(12);
+            let text = String::from_utf8_lossy(&bytes[4..4 + len]).into_owned();
+            (Cow::Owned(text), count)
+        })
+        .collect();
+    Some((values, total_len))
 }
 
 /// Most distinct labels a column may have and still count as categorical.
@@ -528,6 +739,45 @@ mod tests {
         assert!(is_id_name("customerId"));
         assert!(is_id_name("门店编号"));
         assert!(!is_id_name("video_count"));
+    }
+
+    #[test]
+    fn integer_counting_path_matches_the_general_path() {
+        // a deterministic spread of integers with gaps, repeats and missing values
+        let values: Vec<Option<i64>> = (0..1001i64)
+            .map(|i| (i % 17 != 0).then_some((i * 7919) % 263 - 40))
+            .collect();
+        let ints = Column::new("v".into(), values.clone());
+        let floats = Column::new(
+            "v".into(),
+            values
+                .iter()
+                .map(|v| v.map(|x| x as f64))
+                .collect::<Vec<_>>(),
+        );
+        let a = profile_column(&ints, values.len());
+        let b = profile_column(&floats, values.len());
+        let (sa, sb) = (a.stats.expect("stats"), b.stats.expect("stats"));
+        assert_eq!((sa.min, sa.max, sa.median), (sb.min, sb.max, sb.median));
+        assert!((sa.mean - sb.mean).abs() < 1e-9 && (sa.std - sb.std).abs() < 1e-9);
+        assert_eq!((a.missing, a.unique), (b.missing, b.unique));
+        let total: u64 = a.histogram.expect("hist").counts.iter().sum();
+        assert_eq!(total as usize, values.len() - a.missing);
+    }
+
+    #[test]
+    fn sorted_ids_and_unsorted_strings_count_the_same() {
+        let ids: Vec<String> = (0..100).map(|i| format!("C{i:04}")).collect();
+        let sorted = profile_column(&Column::new("id".into(), ids.clone()), 100);
+        let mut shuffled = ids.clone();
+        shuffled.swap(3, 70);
+        let unsorted = profile_column(&Column::new("id".into(), shuffled), 100);
+        assert_eq!(sorted.unique, 100);
+        assert_eq!(unsorted.unique, 100);
+        assert_eq!(
+            (sorted.kind, unsorted.kind),
+            (ColumnKind::Id, ColumnKind::Id)
+        );
     }
 
     #[test]
