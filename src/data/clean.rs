@@ -83,53 +83,63 @@ fn has_null_marker(ca: &StringChunked) -> bool {
 /// "N/A" …) into missing values. Returns notices.
 pub fn coerce_columns(df: &mut DataFrame) -> PolarsResult<Vec<String>> {
     let mut notices = Vec::new();
-    let names: Vec<String> = df
-        .columns()
-        .iter()
-        .filter(|c| c.dtype() == &DataType::String)
-        .map(|c| c.name().to_string())
-        .collect();
-    for name in names {
-        let original = df.column(&name)?.str()?.clone();
-        let had_markers = has_null_marker(&original);
-        let ca = if had_markers {
-            original
-                .iter()
-                .map(|v| v.filter(|s| !is_null_marker(s)))
-                .collect::<StringChunked>()
-                .with_name(original.name().clone())
-        } else {
-            original
-        };
-        let new = if let Some(series) = parse_plain_numbers(&ca) {
-            Some(series)
-        } else if let Some(numbers) = parse_grouped_numbers(&ca) {
-            notices.push(format!(
-                "\u{201c}{name}\u{201d} has numbers with thousands separators (like 1,234.5); \
-                 they were read as numbers."
-            ));
-            Some(
-                Float64Chunked::from_iter_options(name.as_str().into(), numbers.into_iter())
-                    .into_series(),
-            )
-        } else if let Some((series, format, ambiguous)) = parse_dates(&ca) {
-            if ambiguous {
-                notices.push(format!(
-                    "Dates in \u{201c}{name}\u{201d} could be day/month or month/day; they \
-                     were read as {format}."
-                ));
-            }
-            Some(series)
-        } else if had_markers {
-            Some(ca.into_series())
-        } else {
-            None
-        };
-        if let Some(series) = new {
-            df.replace(&name, series.with_name(name.as_str().into()).into_column())?;
+    let columns: Vec<Column> = df.columns().to_vec();
+    for col in columns {
+        let (new, notes) = coerce_column(&col)?;
+        notices.extend(notes);
+        if let Some(new) = new {
+            df.replace(col.name().as_str(), new)?;
         }
     }
     Ok(notices)
+}
+
+/// One column of [`coerce_columns`]: the replacement column if it changed, and notices.
+pub fn coerce_column(col: &Column) -> PolarsResult<(Option<Column>, Vec<String>)> {
+    let mut notices = Vec::new();
+    if col.dtype() != &DataType::String {
+        return Ok((None, notices));
+    }
+    let name = col.name().to_string();
+    let original = col.str()?.clone();
+    let had_markers = has_null_marker(&original);
+    let ca = if had_markers {
+        original
+            .iter()
+            .map(|v| v.filter(|s| !is_null_marker(s)))
+            .collect::<StringChunked>()
+            .with_name(original.name().clone())
+    } else {
+        original
+    };
+    let new = if let Some(series) = parse_plain_numbers(&ca) {
+        Some(series)
+    } else if let Some(numbers) = parse_grouped_numbers(&ca) {
+        notices.push(format!(
+            "\u{201c}{name}\u{201d} has numbers with thousands separators (like 1,234.5); \
+             they were read as numbers."
+        ));
+        Some(
+            Float64Chunked::from_iter_options(name.as_str().into(), numbers.into_iter())
+                .into_series(),
+        )
+    } else if let Some((series, format, ambiguous)) = parse_dates(&ca) {
+        if ambiguous {
+            notices.push(format!(
+                "Dates in \u{201c}{name}\u{201d} could be day/month or month/day; they \
+                 were read as {format}."
+            ));
+        }
+        Some(series)
+    } else if had_markers {
+        Some(ca.into_series())
+    } else {
+        None
+    };
+    Ok((
+        new.map(|s| s.with_name(name.as_str().into()).into_column()),
+        notices,
+    ))
 }
 
 /// A text column whose values are all plain numbers (it was text only because of null

@@ -10,7 +10,7 @@ use polars::prelude::*;
 
 use super::clean;
 use super::decode::{TextEncoding, to_utf8};
-use super::profile::profile_columns;
+use super::profile::{map_columns, profile_column, suggest_roles};
 use super::sniff::{Sniffed, delimiter_name, sniff};
 use super::{Dataset, LoadError, LoadPhase, LoadProgress, LoadTimings};
 use crate::jobs::Reporter;
@@ -277,11 +277,33 @@ fn finish(
         df.set_column_names(&names)
             .map_err(|e| parse_error(file, &e))?;
     }
-    notices.extend(clean::coerce_columns(&mut df).map_err(|e| parse_error(file, &e))?);
-    reporter.check()?;
     timings.tidy = clock.elapsed().as_secs_f64();
+    // Column types are tidied and columns profiled together, one column per core at a time.
     let clock = Instant::now();
-    let columns = profile_columns(&df, reporter)?;
+    let rows = df.height();
+    let results = map_columns(df.columns(), reporter, |col| {
+        let (new, notes) = clean::coerce_column(col).unwrap_or_else(|e| {
+            (
+                None,
+                vec![format!(
+                    "Column \u{201c}{}\u{201d} kept as text: {e}",
+                    col.name()
+                )],
+            )
+        });
+        let col = new.unwrap_or_else(|| col.clone());
+        let profile = profile_column(&col, rows);
+        (col, profile, notes)
+    })?;
+    let mut cols = Vec::with_capacity(results.len());
+    let mut columns = Vec::with_capacity(results.len());
+    for (col, profile, notes) in results {
+        cols.push(col);
+        columns.push(profile);
+        notices.extend(notes);
+    }
+    let df = DataFrame::new(rows, cols).map_err(|e| parse_error(file, &e))?;
+    suggest_roles(&mut columns);
     timings.profile = clock.elapsed().as_secs_f64();
     Ok(Dataset {
         path: None,

@@ -43,9 +43,10 @@ pub struct LoadTimings {
     pub read: f64,
     /// Decoding the text, sniffing, and parsing with polars.
     pub parse: f64,
-    /// Column names, null markers, numbers with separators, dates.
+    /// Column names checked and renamed.
     pub tidy: f64,
-    /// Column profiles.
+    /// Column types tidied (null markers, numbers with separators, dates) and profiled,
+    /// in parallel.
     pub profile: f64,
 }
 

@@ -71,11 +71,22 @@ pub fn profile_columns(
     df: &DataFrame,
     reporter: &Reporter<LoadProgress>,
 ) -> Result<Vec<ColumnProfile>, Cancelled> {
-    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-    let total = df.width() as u64;
-    let columns = df.columns();
     let rows = df.height();
-    let mut profiles: Vec<Option<ColumnProfile>> = vec![None; columns.len()];
+    let mut profiles = map_columns(df.columns(), reporter, |c| profile_column(c, rows))?;
+    suggest_roles(&mut profiles);
+    Ok(profiles)
+}
+
+/// Run `work` on every column, on all cores, relaying progress (as profiling) and stopping
+/// when cancelled. Results come back in column order.
+pub fn map_columns<T: Send>(
+    columns: &[Column],
+    reporter: &Reporter<LoadProgress>,
+    work: impl Fn(&Column) -> T + Sync,
+) -> Result<Vec<T>, Cancelled> {
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    let total = columns.len() as u64;
+    let mut results: Vec<Option<T>> = (0..columns.len()).map(|_| None).collect();
     let workers = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1)
@@ -91,7 +102,7 @@ pub fn profile_columns(
                     while !stop.load(Ordering::Relaxed) {
                         let i = next.fetch_add(1, Ordering::Relaxed);
                         let Some(col) = columns.get(i) else { break };
-                        mine.push((i, profile_column(col, rows)));
+                        mine.push((i, work(col)));
                         done.fetch_add(1, Ordering::Relaxed);
                     }
                     mine
@@ -112,20 +123,19 @@ pub fn profile_columns(
         }
         for h in handles {
             if let Ok(mine) = h.join() {
-                for (i, p) in mine {
-                    profiles[i] = Some(p);
+                for (i, r) in mine {
+                    results[i] = Some(r);
                 }
             }
         }
     });
     reporter.check()?;
-    let mut profiles: Vec<ColumnProfile> = profiles
+    // A worker that panicked leaves holes; redo those here so the panic reaches the job.
+    Ok(results
         .into_iter()
         .zip(columns)
-        .map(|(p, c)| p.unwrap_or_else(|| profile_column(c, rows)))
-        .collect();
-    suggest_roles(&mut profiles);
-    Ok(profiles)
+        .map(|(r, c)| r.unwrap_or_else(|| work(c)))
+        .collect())
 }
 
 /// Profile one column (`rows` = the table's height).
