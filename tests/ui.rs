@@ -155,3 +155,32 @@ fn recent_files_grey_out_missing_ones_and_can_be_removed() {
     assert_eq!(harness.state().state.persisted.recent, vec![present]);
     assert!(harness.query_by_label("gone.csv").is_none());
 }
+
+#[test]
+fn a_typed_path_opens_the_file() {
+    // The path field is what users get when no file dialog is available.
+    let mut harness = app();
+    harness.run_steps(2);
+    harness.get_by_label("Type a file path instead").click();
+    harness.run_steps(2);
+    let field = harness.get_by_label("File path:");
+    field.click();
+    field.type_text(common_sample("monthly_sales.csv").to_str().expect("utf8"));
+    harness.run_steps(2);
+    harness.key_press(egui::Key::Enter);
+    harness.step();
+    wait_for_load(&mut harness);
+    let st = &harness.state().state;
+    assert_eq!(
+        st.dataset.as_ref().map(|d| d.file_name.as_str()),
+        Some("monthly_sales.csv")
+    );
+    // it is now a recent file
+    assert_eq!(st.persisted.recent.len(), 1);
+}
+
+fn common_sample(name: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("assets/samples")
+        .join(name)
+}

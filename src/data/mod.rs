@@ -158,7 +158,8 @@ impl crate::jobs::JobProgress for LoadProgress {
         // Reading is most of the wait on slow disks; parsing and profiling follow quickly.
         let (start, span) = match self.phase {
             LoadPhase::Reading => (0.0, 0.5),
-            LoadPhase::Parsing => return Some(0.5),
+            // polars reports no progress while parsing: no fraction, no made-up ETA
+            LoadPhase::Parsing => return None,
             LoadPhase::Profiling => (0.8, 0.2),
         };
         (self.total > 0).then(|| start + span * (self.done as f32 / self.total as f32).min(1.0))

@@ -6,7 +6,7 @@ use egui_plot::{Bar, BarChart, Plot};
 
 use super::theme;
 use crate::app::{AppState, Command};
-use crate::cli::{short_number, thousands};
+use crate::cli::{column_summary, short_number, thousands};
 use crate::data::profile::day_string;
 use crate::data::{ColumnKind, ColumnProfile, Dataset, Role};
 
@@ -27,7 +27,12 @@ pub fn list_ui(ui: &mut egui::Ui, st: &AppState, ds: &Dataset, cmds: &mut Vec<Co
                     ui.label(RichText::new("Column").strong());
                     ui.label(RichText::new("Kind").strong());
                     ui.label(RichText::new("Missing").strong())
-                        .on_hover_text("Share of rows with no value.");
+                        .on_hover_text("Rows with no value, and their share of all rows.");
+                    ui.label(RichText::new("Distinct").strong())
+                        .on_hover_text("How many different values the column has.");
+                    ui.label(RichText::new("Summary").strong()).on_hover_text(
+                        "Range and median of numbers; the most common values of categories.",
+                    );
                     ui.label(RichText::new("Role").strong())
                         .on_hover_text("How analyses use the column.");
                     ui.end_row();
@@ -41,7 +46,18 @@ pub fn list_ui(ui: &mut egui::Ui, st: &AppState, ds: &Dataset, cmds: &mut Vec<Co
                         }
                         ui.label(RichText::new(c.kind.label()).color(theme::kind_color(c.kind)))
                             .on_hover_text(c.kind.explain());
-                        ui.label(format!("{:.1} %", c.missing_share * 100.0));
+                        ui.label(format!(
+                            "{} ({:.1} %)",
+                            thousands(c.missing),
+                            c.missing_share * 100.0
+                        ));
+                        ui.label(thousands(c.unique));
+                        let summary = short_summary(c, ds.rows());
+                        ui.horizontal(|ui| {
+                            ui.set_width(190.0);
+                            ui.add(egui::Label::new(&summary).truncate())
+                                .on_hover_text(column_summary(c));
+                        });
                         let current = st.roles.get(i).copied().unwrap_or(c.role);
                         let combo = egui::ComboBox::from_id_salt(("role", i))
                             .selected_text(current.label())
@@ -64,6 +80,33 @@ pub fn list_ui(ui: &mut egui::Ui, st: &AppState, ds: &Dataset, cmds: &mut Vec<Co
         });
 }
 
+/// A few words on a column for the list: "18 – 80, median 41" or "Female 51 %, Male 49 %".
+fn short_summary(c: &ColumnProfile, rows: usize) -> String {
+    match (&c.date_range, &c.stats, c.kind) {
+        (Some((a, b)), _, _) => format!("{a} \u{2192} {b}"),
+        (None, Some(s), ColumnKind::Numeric) => format!(
+            "{} \u{2013} {}, median {}",
+            short_number(s.min),
+            short_number(s.max),
+            short_number(s.median)
+        ),
+        _ if c.kind == ColumnKind::Id => "unique per row".to_owned(),
+        _ => c
+            .top
+            .iter()
+            .take(2)
+            .map(|t| {
+                format!(
+                    "{} {:.0} %",
+                    t.value,
+                    100.0 * t.count as f64 / rows.max(1) as f64
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(", "),
+    }
+}
+
 pub fn details_ui(ui: &mut egui::Ui, st: &AppState, ds: &Dataset) {
     let Some(c) = st.selected_column.and_then(|i| ds.columns.get(i)) else {
         ui.label("Select a column to see its details.");
@@ -72,55 +115,66 @@ pub fn details_ui(ui: &mut egui::Ui, st: &AppState, ds: &Dataset) {
     egui::ScrollArea::vertical()
         .id_salt("details")
         .show(ui, |ui| {
-            ui.heading(&c.name);
-            ui.label(
-                RichText::new(c.kind.label())
-                    .color(theme::kind_color(c.kind))
-                    .strong(),
-            );
+            ui.horizontal(|ui| {
+                ui.heading(&c.name);
+                ui.label(
+                    RichText::new(c.kind.label())
+                        .color(theme::kind_color(c.kind))
+                        .strong(),
+                );
+            });
             ui.add(egui::Label::new(RichText::new(c.kind.explain()).weak()).wrap());
             ui.add_space(6.0);
-            egui::Grid::new("column_stats")
-                .num_columns(2)
-                .spacing([16.0, 4.0])
-                .show(ui, |ui| {
-                    let rows = ds.rows();
-                    let row = |ui: &mut egui::Ui, k: &str, v: String| {
-                        ui.label(k);
-                        ui.label(RichText::new(v).strong());
-                        ui.end_row();
-                    };
-                    row(
-                        ui,
-                        "Rows with a value",
-                        thousands(rows - c.missing.min(rows)),
-                    );
-                    row(
-                        ui,
-                        "Missing",
-                        format!(
-                            "{} ({:.1} %)",
-                            thousands(c.missing),
-                            c.missing_share * 100.0
-                        ),
-                    );
-                    row(ui, "Distinct values", thousands(c.unique));
-                    if let Some((a, b)) = &c.date_range {
-                        row(ui, "First date", a.clone());
-                        row(ui, "Last date", b.clone());
-                    } else if let Some(s) = &c.stats {
-                        row(ui, "Smallest", short_number(s.min));
-                        row(ui, "Median", short_number(s.median));
-                        row(ui, "Average", short_number(s.mean));
-                        row(ui, "Largest", short_number(s.max));
-                        row(ui, "Standard deviation", short_number(s.std));
+            ui.horizontal_top(|ui| {
+                ui.vertical(|ui| {
+                    ui.set_width(230.0);
+                    stats_grid_ui(ui, c, ds.rows());
+                });
+                ui.vertical(|ui| {
+                    if c.histogram.is_some() {
+                        histogram_ui(ui, c);
+                    } else if !c.top.is_empty() {
+                        top_values_ui(ui, c, ds.rows());
                     }
                 });
-            ui.add_space(10.0);
-            if c.histogram.is_some() {
-                histogram_ui(ui, c);
-            } else if !c.top.is_empty() {
-                top_values_ui(ui, c, ds.rows());
+            });
+        });
+}
+
+fn stats_grid_ui(ui: &mut egui::Ui, c: &ColumnProfile, rows: usize) {
+    egui::Grid::new("column_stats")
+        .num_columns(2)
+        .spacing([16.0, 4.0])
+        .show(ui, |ui| {
+            let row = |ui: &mut egui::Ui, k: &str, v: String| {
+                ui.label(k);
+                ui.label(RichText::new(v).strong());
+                ui.end_row();
+            };
+            row(
+                ui,
+                "Rows with a value",
+                thousands(rows - c.missing.min(rows)),
+            );
+            row(
+                ui,
+                "Missing",
+                format!(
+                    "{} ({:.1} %)",
+                    thousands(c.missing),
+                    c.missing_share * 100.0
+                ),
+            );
+            row(ui, "Distinct values", thousands(c.unique));
+            if let Some((a, b)) = &c.date_range {
+                row(ui, "First date", a.clone());
+                row(ui, "Last date", b.clone());
+            } else if let Some(s) = &c.stats {
+                row(ui, "Smallest", short_number(s.min));
+                row(ui, "Median", short_number(s.median));
+                row(ui, "Average", short_number(s.mean));
+                row(ui, "Largest", short_number(s.max));
+                row(ui, "Standard deviation", short_number(s.std));
             }
         });
 }
@@ -142,7 +196,7 @@ fn histogram_ui(ui: &mut egui::Ui, c: &ColumnProfile) {
     let is_date = c.kind == ColumnKind::Date;
     let chart = BarChart::new("rows", bars).color(theme::kind_color(c.kind));
     let mut plot = Plot::new(("histogram", c.name.as_str()))
-        .height(220.0)
+        .height(200.0)
         .allow_zoom(false)
         .allow_drag(false)
         .allow_scroll(false)
@@ -176,7 +230,7 @@ fn top_values_ui(ui: &mut egui::Ui, c: &ColumnProfile, rows: usize) {
                 ui.add(egui::Label::new(&t.value).truncate())
                     .on_hover_text(&t.value);
                 let (rect, _) =
-                    ui.allocate_exact_size(egui::vec2(140.0, 14.0), egui::Sense::hover());
+                    ui.allocate_exact_size(egui::vec2(110.0, 14.0), egui::Sense::hover());
                 let w = rect.width() * t.count as f32 / max;
                 let bar =
                     egui::Rect::from_min_size(rect.min, egui::vec2(w.max(1.0), rect.height()));

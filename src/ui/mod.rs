@@ -18,20 +18,29 @@ pub fn draw(ui: &mut egui::Ui, st: &mut AppState) -> Vec<Command> {
     egui::Panel::top("toolbar").show(ui, |ui| {
         toolbar_ui(ui, st, &mut cmds);
         banners_ui(ui, st, &mut cmds);
+        // With a file open the start screen is hidden, so the path field shows here.
+        if st.dataset.is_some() && st.show_path_field {
+            start::path_field_ui(ui, st, &mut cmds);
+            ui.add_space(4.0);
+        }
     });
     if st.load_job.is_some() {
         egui::CentralPanel::default().show(ui, |ui| loading::ui(ui, st, &mut cmds));
     } else if let Some(ds) = st.dataset.clone() {
         egui::Panel::left("columns")
             .resizable(true)
-            .default_size(400.0)
-            .min_size(260.0)
-            .show(ui, |ui| columns::list_ui(ui, st, &ds, &mut cmds));
-        egui::Panel::right("details")
-            .resizable(true)
-            .default_size(360.0)
-            .min_size(240.0)
-            .show(ui, |ui| columns::details_ui(ui, st, &ds));
+            .default_size(640.0)
+            .min_size(300.0)
+            .show(ui, |ui| {
+                egui::Panel::bottom("details")
+                    .resizable(true)
+                    .default_size(330.0)
+                    .min_size(290.0)
+                    .show(ui, |ui| columns::details_ui(ui, st, &ds));
+                egui::CentralPanel::no_frame().show(ui, |ui| {
+                    columns::list_ui(ui, st, &ds, &mut cmds);
+                });
+            });
         egui::CentralPanel::default().show(ui, |ui| data_view::ui(ui, st, &ds, &mut cmds));
     } else {
         egui::CentralPanel::default().show(ui, |ui| start::ui(ui, st, &mut cmds));

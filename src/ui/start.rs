@@ -56,7 +56,8 @@ pub fn ui(ui: &mut egui::Ui, st: &mut AppState, cmds: &mut Vec<Command>) {
     });
 }
 
-fn path_field_ui(ui: &mut egui::Ui, st: &mut AppState, cmds: &mut Vec<Command>) {
+/// The "type a path" field: a link that opens it, then the field and an Open button.
+pub fn path_field_ui(ui: &mut egui::Ui, st: &mut AppState, cmds: &mut Vec<Command>) {
     if !st.show_path_field {
         if ui
             .link("Type a file path instead")
