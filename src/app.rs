@@ -19,6 +19,9 @@ const DIALOG_FAILED_WITHIN: Duration = Duration::from_millis(300);
 /// A finished sort: (column, descending, table row → data row).
 pub type SortedOrder = (usize, bool, Vec<u32>);
 
+/// Recent files and whether each still exists.
+pub type RecentCheck = (Vec<PathBuf>, Vec<bool>);
+
 /// What is kept between runs.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 #[serde(default)]
@@ -53,6 +56,8 @@ pub struct AppState {
     pub loading_name: String,
     pub sort_job: Option<JobHandle<(), SortedOrder>>,
     pub dialog_job: Option<(Instant, JobHandle<(), Option<PathBuf>>)>,
+    /// Checks which recent files still exist (a network drive can be slow to answer).
+    pub recent_job: Option<JobHandle<(), RecentCheck>>,
 }
 
 /// What a view asks the app to do.
@@ -100,6 +105,7 @@ impl MarketLensApp {
                 loading_name: String::new(),
                 sort_job: None,
                 dialog_job: None,
+                recent_job: None,
             },
             ctx: cc.egui_ctx.clone(),
             theme_applied: None,
@@ -116,15 +122,19 @@ impl MarketLensApp {
         move || ctx.request_repaint()
     }
 
-    /// Re-check which recent files still exist (after the list changed).
+    /// Re-check, on a job, which recent files still exist (after the list changed). Until the
+    /// answer comes, entries are shown as available.
     pub fn refresh_recent(&mut self) {
-        self.state.recent_exists = self
-            .state
-            .persisted
-            .recent
-            .iter()
-            .map(|p| p.is_file())
-            .collect();
+        let paths = self.state.persisted.recent.clone();
+        self.state.recent_exists = vec![true; paths.len()];
+        self.state.recent_job = Some(jobs::spawn::<(), _, jobs::JobError, _>(
+            "check recent files",
+            self.notifier(),
+            move |_| {
+                let exists = paths.iter().map(|p| p.is_file()).collect();
+                Ok((paths, exists))
+            },
+        ));
     }
 
     fn error(&mut self, text: impl Into<String>) {
@@ -160,7 +170,9 @@ impl MarketLensApp {
                 st.selected_column = None;
                 st.sort = None;
                 st.order = None;
-                st.sort_job = None;
+                if let Some(job) = st.sort_job.take() {
+                    job.cancel();
+                }
             }
             Command::RemoveRecent(i) => {
                 if i < self.state.persisted.recent.len() {
@@ -301,6 +313,17 @@ impl MarketLensApp {
                 Outcome::Cancelled => {}
             }
         }
+        if let Some(job) = self.state.recent_job.as_mut()
+            && let Some(outcome) = job.poll()
+        {
+            self.state.recent_job = None;
+            // an answer about an older list is ignored
+            if let Outcome::Done((paths, exists)) = outcome
+                && paths == self.state.persisted.recent
+            {
+                self.state.recent_exists = exists;
+            }
+        }
         if let Some((started, job)) = self.state.dialog_job.as_mut()
             && let Some(outcome) = job.poll()
         {
@@ -329,10 +352,13 @@ impl MarketLensApp {
             });
         }
         if let Some(path) = &ds.path {
-            let path = std::fs::canonicalize(path).unwrap_or_else(|_| path.clone());
-            st.persisted.recent.retain(|p| p != &path);
-            st.persisted.recent.insert(0, path);
+            st.persisted.recent.retain(|p| p != path);
+            st.persisted.recent.insert(0, path.clone());
             st.persisted.recent.truncate(MAX_RECENT);
+        }
+        // a sort of the previous file must not reorder this one
+        if let Some(job) = st.sort_job.take() {
+            job.cancel();
         }
         st.roles = ds.columns.iter().map(|c| c.role).collect();
         st.selected_column = ds

@@ -119,11 +119,16 @@ pub fn short_number(v: f64) -> String {
     } else if v.abs() >= 1.0 {
         2
     } else {
-        4
+        // four significant digits for small numbers: 0.00004321 -> 0.00004321
+        (3 - v.abs().log10().floor() as i64).clamp(4, 15) as usize
     };
     let s = format!("{v:.digits$}");
     let s = s.trim_end_matches('0').trim_end_matches('.');
-    s.to_owned()
+    if s == "-0" {
+        "0".to_owned()
+    } else {
+        s.to_owned()
+    }
 }
 
 /// One line summing up a column for the text report and the UI.
@@ -204,5 +209,7 @@ mod tests {
         assert_eq!(short_number(12.3456), "12.35");
         assert_eq!(short_number(0.123456), "0.1235");
         assert_eq!(short_number(1234.56), "1234.6");
+        assert_eq!(short_number(0.00004321), "0.00004321");
+        assert_eq!(short_number(-0.00004), "-0.00004");
     }
 }

@@ -303,3 +303,31 @@ fn a_large_utf8_file_with_bom_and_markers_loads_like_a_small_one() {
     assert_eq!(ds.columns[1].kind, ColumnKind::Numeric);
     assert_eq!(ds.columns[1].missing, 20);
 }
+
+#[test]
+fn old_mac_line_ends_open() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ds = load_path(&write(dir.path(), "mac.csv", b"a,b\r1,2\r3,4\r")).expect("loads");
+    assert_eq!(ds.rows(), 2);
+    assert_eq!(ds.columns.len(), 2);
+}
+
+#[test]
+fn a_bom_alone_is_an_empty_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let err = load_path(&write(dir.path(), "bom.csv", &[0xEF, 0xBB, 0xBF, b'\n']))
+        .err()
+        .expect("refused");
+    assert!(matches!(err, LoadError::Empty { .. }), "{err}");
+}
+
+#[test]
+fn an_all_missing_column_is_ignored_text() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ds = load_path(&write(dir.path(), "na.csv", b"a,b\n1,NA\n2,\n3,-\n")).expect("loads");
+    let b = &ds.columns[1];
+    assert_eq!(
+        (b.kind, b.role, b.missing, b.unique),
+        (ColumnKind::Text, Role::Ignore, 3, 0)
+    );
+}

@@ -133,6 +133,15 @@ fn recent_files_grey_out_missing_ones_and_can_be_removed() {
     let mut harness = app();
     harness.state_mut().state.persisted.recent = vec![present.clone(), gone.clone()];
     harness.state_mut().refresh_recent();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while harness.state().state.recent_job.is_some() {
+        assert!(
+            Instant::now() < deadline,
+            "checking recent files did not finish"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+        harness.step();
+    }
     harness.run_steps(2);
     assert!(
         !harness

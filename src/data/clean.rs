@@ -1,7 +1,7 @@
 //! Tidying after parsing: unique, non-blank column names; numbers written with thousands
 //! separators ("1,234.50") read as numbers; dates in common non-ISO forms read as dates.
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use polars::prelude::*;
 
 /// Column names from the header: trimmed, blanks named by position, repeats numbered.
@@ -235,7 +235,15 @@ const DATETIME_FORMATS: [&str; 6] = [
     "%d/%m/%Y %H:%M",
 ];
 
+/// Years we accept as dates: chrono's %Y also takes "4" or "24", which would turn ratings
+/// such as 4/5 or two-digit years into dates in antiquity.
+const YEARS: std::ops::RangeInclusive<i32> = 1800..=2200;
+
 fn parse_day(s: &str, format: &str) -> Option<NaiveDate> {
+    parse_day_any_year(s, format).filter(|d| YEARS.contains(&d.year()))
+}
+
+fn parse_day_any_year(s: &str, format: &str) -> Option<NaiveDate> {
     let s = s.trim();
     match format {
         // year-month: the first day of the month
@@ -249,7 +257,9 @@ fn parse_day(s: &str, format: &str) -> Option<NaiveDate> {
 
 fn parse_time(s: &str, format: &str) -> Option<NaiveDateTime> {
     let s = s.trim().trim_end_matches('Z');
-    NaiveDateTime::parse_from_str(s, format).ok()
+    NaiveDateTime::parse_from_str(s, format)
+        .ok()
+        .filter(|t| YEARS.contains(&t.year()))
 }
 
 /// If every value is a date (or every value a timestamp) in one format: the column as a
@@ -356,6 +366,14 @@ mod tests {
         let days = days.cast(&DataType::Int32).expect("cast");
         let days: Vec<Option<i32>> = days.i32().expect("i32").iter().collect();
         assert_eq!(days, vec![Some(19723), Some(19754)]);
+    }
+
+    #[test]
+    fn ratings_and_short_years_are_not_dates() {
+        for values in [["4/5", "3/5"], ["1-3", "4-6"], ["31/01/24", "01/02/24"]] {
+            let ca = StringChunked::new("r".into(), values);
+            assert!(parse_dates(&ca).is_none(), "{values:?}");
+        }
     }
 
     #[test]

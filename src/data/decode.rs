@@ -89,10 +89,12 @@ fn utf8_tally(bytes: &[u8]) -> (usize, usize) {
     (valid_multibyte, invalid)
 }
 
-/// In GBK text every non-ASCII byte starts a two-byte pair whose second byte is almost always
-/// also above 0x7F (all of GB2312). Latin-1 text has lone high bytes between ASCII letters.
+/// In GBK text every non-ASCII byte starts a two-byte pair. Its second byte is above 0x7F for
+/// all of GB2312 (evidence for GBK); 0x40–0x7E occurs for rarer characters but also after an
+/// accented letter in Latin-1 ("Mü|l|ler"), so it counts for neither. A high byte followed by
+/// a space, digit or punctuation below 0x40 cannot be GBK (evidence for Latin-1).
 fn looks_like_gbk(bytes: &[u8]) -> bool {
-    let (mut high_pairs, mut low_pairs) = (0usize, 0usize);
+    let (mut gbk, mut latin) = (0usize, 0usize);
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
@@ -101,12 +103,13 @@ fn looks_like_gbk(bytes: &[u8]) -> bool {
             continue;
         }
         match bytes.get(i + 1) {
-            Some(&t) if (0x81..=0xFE).contains(&b) && t >= 0x80 => high_pairs += 1,
-            _ => low_pairs += 1,
+            Some(&t) if (0x81..=0xFE).contains(&b) && t >= 0x80 && t != 0xFF => gbk += 1,
+            Some(&t) if (0x81..=0xFE).contains(&b) && (0x40..=0x7E).contains(&t) => {}
+            _ => latin += 1,
         }
         i += 2;
     }
-    high_pairs > 0 && high_pairs >= 9 * low_pairs
+    gbk > 0 && gbk >= 9 * latin
 }
 
 #[cfg(test)]
@@ -133,6 +136,15 @@ mod tests {
             String::from_utf8(t).ok().as_deref(),
             Some("城市,销售额\n北京,1200\n上海,980\n")
         );
+    }
+
+    #[test]
+    fn gbk_with_extension_characters_is_still_gbk() {
+        // 玥 and 堃 are GBK characters outside GB2312 whose second byte is below 0x80
+        let (bytes, _, _) = encoding_rs::GBK.encode("姓名,城市\n王玥,北京\n李堃,上海\n张伟,广州\n");
+        let (t, e) = to_utf8(bytes.into_owned());
+        assert_eq!(e, TextEncoding::Gbk);
+        assert!(String::from_utf8(t).is_ok_and(|s| s.contains("王玥")));
     }
 
     #[test]

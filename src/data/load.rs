@@ -49,7 +49,8 @@ pub fn load(source: &Source, reporter: &Reporter<LoadProgress>) -> Result<Datase
     let mut dataset = match source {
         Source::File(path) => {
             let mut ds = load_file(path, reporter)?;
-            ds.path = Some(path.clone());
+            // the full path, so that the recent-files list has one entry per file
+            ds.path = Some(std::fs::canonicalize(path).unwrap_or_else(|_| path.clone()));
             ds
         }
         Source::Bundled(name, data) => {
@@ -79,8 +80,10 @@ fn load_file(path: &Path, reporter: &Reporter<LoadProgress>) -> Result<Dataset, 
         .read_to_end(&mut head)
         .map_err(|e| io_error(path, &e))?;
     drop(f);
+    // (files with bare CR line ends, old Mac style, take the slow path, which converts them)
     if (head.len() as u64) < total
         && binary_kind(&head).is_none()
+        && head.contains(&b'\n')
         && let Some(start) = utf8_start(&head)
     {
         let clock = Instant::now();
@@ -89,7 +92,7 @@ fn load_file(path: &Path, reporter: &Reporter<LoadProgress>) -> Result<Dataset, 
             done: 0,
             total,
         });
-        let sniffed = sniff(&head[start..]);
+        let sniffed = sniff(&head[start..], true);
         let mut notices = Vec::new();
         let open = || -> PolarsResult<File> {
             let mut f = File::open(path)?;
@@ -230,9 +233,27 @@ pub fn parse_bytes(
         total: 0,
     });
     let clock = Instant::now();
-    let (text, encoding) = to_utf8(bytes);
+    let (mut text, encoding) = to_utf8(bytes);
+    reporter.check()?;
+    // a byte-order mark and nothing else is an empty file too
+    if text.iter().all(u8::is_ascii_whitespace) {
+        return Err(LoadError::Empty {
+            file: file.to_owned(),
+        });
+    }
     let mut notices: Vec<String> = encoding.notice().into_iter().collect();
-    let sniffed = sniff(&text[..text.len().min(SNIFF_BYTES)]);
+    if !text.contains(&b'\n') && text.contains(&b'\r') {
+        // old Mac line ends: polars splits lines on \n only
+        for b in &mut text {
+            if *b == b'\r' {
+                *b = b'\n';
+            }
+        }
+    }
+    let sniffed = sniff(
+        &text[..text.len().min(SNIFF_BYTES)],
+        text.len() > SNIFF_BYTES,
+    );
     let df = read_with_polars(
         file,
         || Ok(Cursor::new(text.as_slice())),

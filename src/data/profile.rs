@@ -359,10 +359,8 @@ fn profile_by_counting(
         }
         ((lo * 100.0).round() as i64, (hi * 100.0).round() as i64)
     };
-    if max - min >= MAX_RANGE {
-        return None;
-    }
-    let range = usize::try_from(max - min).ok()?;
+    let range = max.checked_sub(min).filter(|r| *r < MAX_RANGE)?;
+    let range = usize::try_from(range).ok()?;
     let mut counts = vec![0u32; range + 1];
     let mut sum: i128 = 0;
     let mut n = 0usize;
@@ -535,9 +533,16 @@ fn profile_strings(col: &Column, present: usize, p: &mut ColumnProfile) {
     } else {
         0.0
     };
-    p.kind = if p.unique <= 2 && p.unique > 0 && is_boolean_pair(&p.top) {
+    p.kind = if present == 0 {
+        // nothing but missing values
+        ColumnKind::Text
+    } else if p.unique <= 2 && is_boolean_pair(&p.top) {
         ColumnKind::Boolean
-    } else if p.unique == present && present >= 2 && (present >= 20 || is_id_name(&p.name)) {
+    } else if p.unique == present
+        && present >= 2
+        && avg_len <= 40.0
+        && (present >= 20 || is_id_name(&p.name))
+    {
         ColumnKind::Id
     } else if p.unique <= categorical_limit(present) && avg_len <= 40.0 {
         ColumnKind::Categorical
@@ -652,7 +657,6 @@ fn words(name: &str) -> Vec<String> {
 
 fn is_id_name(name: &str) -> bool {
     name.contains("编号")
-        || name.contains("ID")
         || words(name).iter().any(|w| {
             matches!(
                 w.as_str(),
@@ -749,6 +753,8 @@ mod tests {
         assert!(is_id_name("customerId"));
         assert!(is_id_name("门店编号"));
         assert!(!is_id_name("video_count"));
+        assert!(is_id_name("CustomerID"));
+        assert!(!is_id_name("AMOUNT_PAID"));
     }
 
     #[test]

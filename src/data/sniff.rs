@@ -29,9 +29,14 @@ pub fn delimiter_name(d: u8) -> &'static str {
 }
 
 /// Split the start of `text` into records of fields, honouring double quotes.
-/// The last record is dropped when the sample was cut off in the middle of it.
-pub fn split_records(text: &[u8], delimiter: u8, max_records: usize) -> Vec<Vec<String>> {
-    let truncated = text.len() >= SAMPLE_BYTES;
+/// The last record is dropped when the sample was cut off (`truncated`: the file goes on).
+pub fn split_records(
+    text: &[u8],
+    delimiter: u8,
+    max_records: usize,
+    truncated: bool,
+) -> Vec<Vec<String>> {
+    let truncated = truncated || text.len() > SAMPLE_BYTES;
     let text = &text[..text.len().min(SAMPLE_BYTES)];
     let mut records = Vec::new();
     let mut record: Vec<String> = Vec::new();
@@ -88,11 +93,12 @@ pub fn split_records(text: &[u8], delimiter: u8, max_records: usize) -> Vec<Vec<
 }
 
 /// Pick the delimiter whose field count is most consistent (and greater than one) across
-/// the first records, and decide whether the first record is a header.
-pub fn sniff(text: &[u8]) -> Sniffed {
+/// the first records, and decide whether the first record is a header. `truncated`: `text`
+/// is only the start of the file.
+pub fn sniff(text: &[u8], truncated: bool) -> Sniffed {
     let mut best: Option<(f64, usize, u8, Vec<Vec<String>>)> = None;
     for &d in &DELIMITERS {
-        let records = split_records(text, d, SAMPLE_RECORDS);
+        let records = split_records(text, d, SAMPLE_RECORDS, truncated);
         if records.is_empty() {
             continue;
         }
@@ -110,7 +116,7 @@ pub fn sniff(text: &[u8]) -> Sniffed {
     }
     let (delimiter, records) = match best {
         Some((_, _, d, r)) => (d, r),
-        None => (b',', split_records(text, b',', SAMPLE_RECORDS)),
+        None => (b',', split_records(text, b',', SAMPLE_RECORDS, truncated)),
     };
     let first_record = records.first().cloned().unwrap_or_default();
     let has_header = looks_like_header(&records);
@@ -166,7 +172,7 @@ mod tests {
             ("a\tb\tc\n1\t2\t3\n", b'\t'),
             ("a|b|c\n1|2|3\n", b'|'),
         ] {
-            let s = sniff(text.as_bytes());
+            let s = sniff(text.as_bytes(), false);
             assert_eq!(s.delimiter, d, "{text:?}");
             assert!(s.has_header);
             assert_eq!(s.first_record, vec!["a", "b", "c"]);
@@ -176,24 +182,24 @@ mod tests {
     #[test]
     fn quoted_delimiters_do_not_count() {
         let text = "name,comment\n\"Lee; Ann\",\"x; y; z\"\n\"Bo; Li\",\"p; q\"\n";
-        assert_eq!(sniff(text.as_bytes()).delimiter, b',');
+        assert_eq!(sniff(text.as_bytes(), false).delimiter, b',');
     }
 
     #[test]
     fn numeric_first_row_is_data() {
-        let s = sniff(b"1,2,3\n4,5,6\n");
+        let s = sniff(b"1,2,3\n4,5,6\n", false);
         assert!(!s.has_header);
     }
 
     #[test]
     fn quoted_newline_and_escaped_quote() {
-        let r = split_records(b"a,b\n\"x\ny\",\"say \"\"hi\"\"\"\n", b',', 10);
+        let r = split_records(b"a,b\n\"x\ny\",\"say \"\"hi\"\"\"\n", b',', 10, false);
         assert_eq!(r, vec![vec!["a", "b"], vec!["x\ny", "say \"hi\""]]);
     }
 
     #[test]
     fn crlf_lines() {
-        let s = sniff(b"a;b\r\n1;2\r\n");
+        let s = sniff(b"a;b\r\n1;2\r\n", false);
         assert_eq!(s.delimiter, b';');
         assert_eq!(s.first_record, vec!["a", "b"]);
     }
