@@ -30,6 +30,58 @@ pub struct Cli {
 pub enum Command {
     /// Load a CSV file and describe its columns: kind, missing values, distinct values, summary.
     Inspect(InspectArgs),
+    /// Find customer segments with K-Means on the chosen columns.
+    Segment(SegmentArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct SegmentArgs {
+    /// The CSV file.
+    pub file: PathBuf,
+    /// Feature columns, comma-separated (numeric ones are median-imputed and standardized,
+    /// text ones one-hot encoded).
+    #[arg(long, value_delimiter = ',', required = true)]
+    pub features: Vec<String>,
+    /// Number of segments.
+    #[arg(long, default_value_t = 4)]
+    pub k: usize,
+    /// Algorithm (only kmeans so far).
+    #[arg(long, default_value = "kmeans")]
+    pub algorithm: String,
+    /// Random seed: the same file, settings and seed give the same segments.
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// Independent k-means++ starts; the best is kept.
+    #[arg(long, default_value_t = 10)]
+    pub inits: usize,
+    /// Most Lloyd iterations per start.
+    #[arg(long, default_value_t = 300)]
+    pub max_iter: u64,
+    /// Also fit every k in this range, e.g. 2..10 (for choosing k).
+    #[arg(long, value_parser = parse_k_range)]
+    pub k_range: Option<(usize, usize)>,
+    /// Print one JSON object instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+fn parse_k_range(s: &str) -> Result<(usize, usize), String> {
+    let (a, b) = s
+        .split_once("..")
+        .ok_or_else(|| format!("expected a range like 2..10, got \u{201c}{s}\u{201d}"))?;
+    let a: usize = a
+        .trim()
+        .parse()
+        .map_err(|_| format!("\u{201c}{a}\u{201d} is not a number"))?;
+    let b: usize = b
+        .trim()
+        .trim_start_matches('=')
+        .parse()
+        .map_err(|_| format!("\u{201c}{b}\u{201d} is not a number"))?;
+    if a < 2 || b < a || b > 50 {
+        return Err("the range must be within 2..50, smallest first".to_owned());
+    }
+    Ok((a, b))
 }
 
 #[derive(Args, Debug)]
@@ -45,6 +97,7 @@ pub struct InspectArgs {
 pub fn run_command(command: Command) -> ExitCode {
     let result = match command {
         Command::Inspect(args) => inspect(&args),
+        Command::Segment(args) => segment(&args),
     };
     match result {
         Ok(text) => {
@@ -91,6 +144,119 @@ pub fn inspect(args: &InspectArgs) -> Result<String, String> {
         return serde_json::to_string(&inspect_report(&ds)).map_err(|e| e.to_string());
     }
     Ok(inspect_text(&ds))
+}
+
+/// What `segment --json` prints.
+#[derive(Serialize)]
+pub struct SegmentReport {
+    pub file: String,
+    pub rows: usize,
+    pub k: usize,
+    pub features: Vec<String>,
+    /// Sum of squared distances to the segment centres, in the standardized space.
+    pub inertia: f64,
+    /// Mean silhouette (on a 3,000-row sample for bigger files).
+    pub silhouette: Option<f64>,
+    pub sizes: Vec<usize>,
+    /// Segment centres in original units; categories as shares.
+    pub centroids: Vec<serde_json::Map<String, serde_json::Value>>,
+    pub k_scan: Vec<crate::analysis::segment::KScan>,
+    pub seed: u64,
+    pub iterations: usize,
+}
+
+/// `marketlens segment`: the text to print, or the error message.
+pub fn segment(args: &SegmentArgs) -> Result<String, String> {
+    use crate::analysis::segment::{SegmentParams, segment};
+    if args.algorithm != "kmeans" {
+        return Err(format!(
+            "the algorithm \u{201c}{}\u{201d} is not available yet; use kmeans",
+            args.algorithm
+        ));
+    }
+    let ds = load_path(&args.file).map_err(|e| e.to_string())?;
+    let params = SegmentParams {
+        features: args.features.iter().map(|f| f.trim().to_owned()).collect(),
+        k: args.k,
+        seed: args.seed,
+        n_init: args.inits,
+        max_iter: args.max_iter,
+        ..SegmentParams::default()
+    };
+    let result = segment(
+        &ds.df,
+        &params,
+        args.k_range,
+        &crate::jobs::Reporter::silent(),
+    )
+    .map_err(|e| format!("{}: {e}", ds.file_name))?;
+    let report = SegmentReport {
+        file: ds.file_name.clone(),
+        rows: ds.rows(),
+        k: params.k,
+        features: params.features.clone(),
+        inertia: result.fit.inertia,
+        silhouette: result.silhouette,
+        sizes: result.sizes.clone(),
+        centroids: result
+            .centroids
+            .iter()
+            .map(|c| {
+                c.iter()
+                    .map(|(f, v)| (f.clone(), serde_json::json!(v)))
+                    .collect()
+            })
+            .collect(),
+        k_scan: result.k_scan.clone(),
+        seed: params.seed,
+        iterations: result.fit.history.len(),
+    };
+    if args.json {
+        return serde_json::to_string(&report).map_err(|e| e.to_string());
+    }
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{}: {} segments of {} rows from {} (seed {})",
+        report.file,
+        report.k,
+        thousands(report.rows),
+        report.features.join(", "),
+        report.seed
+    );
+    let _ = writeln!(
+        out,
+        "spread within segments (inertia, standardized): {:.2}; silhouette: {}",
+        report.inertia,
+        report
+            .silhouette
+            .map_or_else(|| "n/a".to_owned(), |s| format!("{s:.3}"))
+    );
+    for (i, (size, centre)) in report.sizes.iter().zip(&result.centroids).enumerate() {
+        let centre = centre
+            .iter()
+            .map(|(f, v)| format!("{f} {}", short_number(*v)))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let _ = writeln!(
+            out,
+            "segment {}: {} rows ({:.1} %): {centre}",
+            i + 1,
+            thousands(*size),
+            100.0 * *size as f64 / report.rows.max(1) as f64
+        );
+    }
+    for s in &report.k_scan {
+        let _ = writeln!(
+            out,
+            "k = {:>2}: inertia {:.2}, silhouette {}",
+            s.k,
+            s.inertia,
+            s.silhouette
+                .map_or_else(|| "n/a".to_owned(), |v| format!("{v:.3}"))
+        );
+    }
+    Ok(out.trim_end().to_owned())
 }
 
 /// A number with thousands separators: 12,345.

@@ -110,6 +110,11 @@ impl<P> Reporter<P> {
         self.cancel.is_cancelled()
     }
 
+    /// The cancel flag, for a nested reporter of another progress type.
+    pub fn cancel_token(&self) -> CancelToken {
+        self.cancel.clone()
+    }
+
     /// `Err(Cancelled)` once the user has cancelled; use with `?` inside loops.
     pub fn check(&self) -> Result<(), Cancelled> {
         if self.is_cancelled() {

@@ -4,10 +4,12 @@
 //! a [`cli`] that prints what the core computes, and a GUI ([`app`], [`ui`]) that only draws
 //! state and sends commands to background jobs.
 
+pub mod analysis;
 pub mod app;
 pub mod cli;
 pub mod data;
 pub mod jobs;
+pub mod metrics;
 pub mod samples;
 pub mod ui;
 

@@ -3,6 +3,7 @@
 pub mod clean;
 pub mod decode;
 pub mod load;
+pub mod prep;
 pub mod profile;
 pub mod sniff;
 pub mod table;

@@ -1,0 +1,323 @@
+//! Customer segmentation with K-Means (linfa-clustering): k-means++ starts, several runs,
+//! the best kept; driven one Lloyd iteration at a time so that progress (and the moving
+//! centroids) can be shown live and Cancel acts within one iteration.
+
+use linfa::DatasetBase;
+use linfa::traits::Fit;
+use linfa_clustering::{KMeans, KMeansInit};
+use ndarray::{Array2, ArrayView2, Axis};
+use polars::prelude::DataFrame;
+use rand_xoshiro::Xoshiro256Plus;
+use rand_xoshiro::rand_core::{RngCore, SeedableRng};
+use serde::Serialize;
+
+use crate::data::prep::{Design, PrepError, PrepOptions, fit_design};
+use crate::jobs::{Cancelled, JobProgress, Reporter};
+use crate::metrics::{inertia, nearest, silhouette};
+
+/// Silhouette is O(n²): above this many rows it is computed on a fixed-size seeded sample.
+pub const SILHOUETTE_SAMPLE: usize = 3000;
+
+#[derive(Clone, Debug)]
+pub struct SegmentParams {
+    pub features: Vec<String>,
+    pub k: usize,
+    pub seed: u64,
+    /// Independent k-means++ starts; the one with the lowest inertia is kept.
+    pub n_init: usize,
+    pub max_iter: u64,
+    /// Stop when the centroids move less than this (Euclidean, standardized units).
+    pub tolerance: f64,
+    pub prep: PrepOptions,
+}
+
+impl Default for SegmentParams {
+    fn default() -> Self {
+        Self {
+            features: Vec::new(),
+            k: 4,
+            seed: 42,
+            n_init: 10,
+            max_iter: 300,
+            tolerance: 1e-6,
+            prep: PrepOptions {
+                standardize: true,
+                log_columns: Vec::new(),
+            },
+        }
+    }
+}
+
+/// Progress of a segmentation job.
+#[derive(Clone, Debug)]
+pub enum SegmentProgress {
+    /// One Lloyd iteration of one start finished; `centroids` are the current ones
+    /// (standardized space).
+    Iteration {
+        init: usize,
+        n_init: usize,
+        iteration: u64,
+        max_iter: u64,
+        inertia: f64,
+        centroids: Array2<f64>,
+    },
+    /// Scanning k: `k` of the range `first..=last` is being fitted.
+    Scan { k: usize, first: usize, last: usize },
+}
+
+impl JobProgress for SegmentProgress {
+    fn fraction(&self) -> Option<f32> {
+        match self {
+            SegmentProgress::Iteration {
+                init,
+                n_init,
+                iteration,
+                max_iter,
+                ..
+            } => {
+                // iterations usually stop long before max_iter: count each start as a block
+                let within = (*iteration as f32 / (*max_iter).max(1) as f32).min(1.0);
+                Some((*init as f32 + within) / (*n_init).max(1) as f32)
+            }
+            SegmentProgress::Scan { k, first, last } => {
+                Some((k - first) as f32 / (last - first + 1).max(1) as f32)
+            }
+        }
+    }
+
+    fn describe(&self) -> String {
+        match self {
+            SegmentProgress::Iteration {
+                init,
+                n_init,
+                iteration,
+                inertia,
+                ..
+            } => format!(
+                "Start {} of {n_init}, iteration {iteration}: spread within segments {inertia:.1}",
+                init + 1
+            ),
+            SegmentProgress::Scan { k, first, last } => {
+                format!("Trying {k} segments (from {first} to {last})")
+            }
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error, Clone, PartialEq, Eq)]
+pub enum SegmentError {
+    #[error(transparent)]
+    Prep(#[from] PrepError),
+    #[error("Choose at least 2 segments.")]
+    TooFewSegments,
+    #[error("There are only {rows} rows, fewer than the {k} segments asked for.")]
+    FewerRowsThanK { rows: usize, k: usize },
+    #[error(
+        "The chosen columns have only {distinct} different combinations of values, fewer than \
+         the {k} segments asked for. Choose fewer segments or more columns."
+    )]
+    FewerDistinctThanK { distinct: usize, k: usize },
+    #[error("Segmentation failed: {0}")]
+    Algorithm(String),
+    #[error("Segmentation was cancelled.")]
+    Cancelled,
+}
+
+impl From<Cancelled> for SegmentError {
+    fn from(_: Cancelled) -> Self {
+        SegmentError::Cancelled
+    }
+}
+
+impl From<SegmentError> for crate::jobs::JobError {
+    fn from(e: SegmentError) -> Self {
+        match e {
+            SegmentError::Cancelled => crate::jobs::JobError::Cancelled,
+            other => crate::jobs::JobError::Failed(other.to_string()),
+        }
+    }
+}
+
+/// One K-Means fit in the design space.
+#[derive(Clone, Debug)]
+pub struct KMeansFit {
+    pub k: usize,
+    pub labels: Vec<usize>,
+    /// Centroids in the standardized design space (k × features).
+    pub centroids: Array2<f64>,
+    /// Sum of squared distances to the assigned centroid, in the design space.
+    pub inertia: f64,
+    /// Inertia after each iteration of the best start.
+    pub history: Vec<f64>,
+    /// Which start won (0-based).
+    pub best_init: usize,
+}
+
+/// k-means with `n_init` k-means++ starts (seeded), each run one Lloyd iteration at a time.
+pub fn kmeans(
+    x: ArrayView2<f64>,
+    params: &SegmentParams,
+    k: usize,
+    reporter: &Reporter<SegmentProgress>,
+) -> Result<KMeansFit, SegmentError> {
+    check_k(x, k)?;
+    let dataset = DatasetBase::from(x);
+    let mut seeds = Xoshiro256Plus::seed_from_u64(params.seed);
+    let mut best: Option<KMeansFit> = None;
+    for init in 0..params.n_init.max(1) {
+        let rng = Xoshiro256Plus::seed_from_u64(seeds.next_u64());
+        let mut init_method = KMeansInit::KMeansPlusPlus;
+        let mut centroids: Array2<f64> = Array2::zeros((k, x.ncols()));
+        let mut history = Vec::new();
+        for iteration in 1..=params.max_iter.max(1) {
+            reporter.check()?;
+            // one Lloyd step: assign to the nearest centroid, move centroids to the means
+            let model = KMeans::params_with_rng(k, rng.clone())
+                .n_runs(1)
+                .max_n_iterations(1)
+                .tolerance(params.tolerance)
+                .init_method(init_method)
+                .fit(&dataset)
+                .map_err(|e| SegmentError::Algorithm(e.to_string()))?;
+            let new = model.centroids().clone();
+            let shift = if iteration == 1 {
+                f64::INFINITY
+            } else {
+                (&new - &centroids).mapv(|v| v * v).sum().sqrt()
+            };
+            centroids = new;
+            let (labels, dists) = nearest(x, centroids.view());
+            let current: f64 = dists.iter().sum();
+            history.push(current);
+            reporter.report_throttled(|| SegmentProgress::Iteration {
+                init,
+                n_init: params.n_init,
+                iteration,
+                max_iter: params.max_iter,
+                inertia: current,
+                centroids: centroids.clone(),
+            });
+            init_method = KMeansInit::Precomputed(centroids.clone());
+            if shift < params.tolerance || iteration == params.max_iter {
+                let better = best.as_ref().is_none_or(|b| current < b.inertia);
+                if better {
+                    best = Some(KMeansFit {
+                        k,
+                        labels,
+                        centroids: centroids.clone(),
+                        inertia: current,
+                        history: history.clone(),
+                        best_init: init,
+                    });
+                }
+                break;
+            }
+        }
+    }
+    best.ok_or_else(|| SegmentError::Algorithm("no start finished".to_owned()))
+}
+
+fn check_k(x: ArrayView2<f64>, k: usize) -> Result<(), SegmentError> {
+    if k < 2 {
+        return Err(SegmentError::TooFewSegments);
+    }
+    if x.nrows() < k {
+        return Err(SegmentError::FewerRowsThanK { rows: x.nrows(), k });
+    }
+    let mut distinct = std::collections::HashSet::new();
+    for row in x.rows() {
+        distinct.insert(row.iter().map(|v| v.to_bits()).collect::<Vec<u64>>());
+        if distinct.len() >= k {
+            return Ok(());
+        }
+    }
+    Err(SegmentError::FewerDistinctThanK {
+        distinct: distinct.len(),
+        k,
+    })
+}
+
+/// Silhouette on all rows, or on a seeded sample of [`SILHOUETTE_SAMPLE`] rows.
+pub fn sampled_silhouette(x: ArrayView2<f64>, labels: &[usize], seed: u64) -> Option<f64> {
+    if x.nrows() <= SILHOUETTE_SAMPLE {
+        return silhouette(x, labels);
+    }
+    let mut rng = Xoshiro256Plus::seed_from_u64(seed ^ 0x5151);
+    // partial Fisher-Yates: the first SILHOUETTE_SAMPLE indices of a random permutation
+    let mut idx: Vec<usize> = (0..x.nrows()).collect();
+    for i in 0..SILHOUETTE_SAMPLE {
+        let j = i + (rng.next_u64() % (x.nrows() - i) as u64) as usize;
+        idx.swap(i, j);
+    }
+    idx.truncate(SILHOUETTE_SAMPLE);
+    idx.sort_unstable();
+    let sample = x.select(Axis(0), &idx);
+    let sample_labels: Vec<usize> = idx.iter().map(|&i| labels[i]).collect();
+    silhouette(sample.view(), &sample_labels)
+}
+
+/// One row of the k scan.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct KScan {
+    pub k: usize,
+    pub inertia: f64,
+    pub silhouette: Option<f64>,
+}
+
+/// Everything the segment views and `marketlens segment` show.
+#[derive(Clone, Debug)]
+pub struct SegmentResult {
+    pub design: Design,
+    pub fit: KMeansFit,
+    pub silhouette: Option<f64>,
+    pub sizes: Vec<usize>,
+    /// Each centroid in original units: (feature, value); categories as shares.
+    pub centroids: Vec<Vec<(String, f64)>>,
+    pub k_scan: Vec<KScan>,
+}
+
+/// Segment the rows of `df` into `params.k` groups; with `k_range`, also fit every k in it
+/// (for the elbow and silhouette charts).
+pub fn segment(
+    df: &DataFrame,
+    params: &SegmentParams,
+    k_range: Option<(usize, usize)>,
+    reporter: &Reporter<SegmentProgress>,
+) -> Result<SegmentResult, SegmentError> {
+    let design = fit_design(df, &params.features, &params.prep)?;
+    let x = design.x.view();
+    let mut k_scan = Vec::new();
+    if let Some((first, last)) = k_range {
+        let quiet = Reporter::new(|_| {}, reporter.cancel_token());
+        for k in first..=last {
+            reporter.report(SegmentProgress::Scan { k, first, last });
+            let fit = kmeans(x, params, k, &quiet)?;
+            k_scan.push(KScan {
+                k,
+                inertia: fit.inertia,
+                silhouette: sampled_silhouette(x, &fit.labels, params.seed),
+            });
+        }
+    }
+    let fit = kmeans(x, params, params.k, reporter)?;
+    let silhouette = sampled_silhouette(x, &fit.labels, params.seed);
+    let mut sizes = vec![0usize; params.k];
+    for &l in &fit.labels {
+        sizes[l] += 1;
+    }
+    let centroids = fit
+        .centroids
+        .rows()
+        .into_iter()
+        .map(|c| design.transform.invert(&c.to_vec()))
+        .collect();
+    debug_assert!((inertia(x, fit.centroids.view(), &fit.labels) - fit.inertia).abs() < 1e-6);
+    Ok(SegmentResult {
+        design,
+        fit,
+        silhouette,
+        sizes,
+        centroids,
+        k_scan,
+    })
+}

@@ -1,0 +1,327 @@
+//! From a table to a design matrix: the chosen feature columns, numeric ones imputed with the
+//! median and standardized (mean and population standard deviation, as scikit-learn's
+//! StandardScaler), categorical ones one-hot encoded. The transform is recorded so that it
+//! can be inverted (centroids in original units) and re-applied to new data.
+
+use ndarray::Array2;
+use polars::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::profile::median_in_place;
+
+/// How one input column becomes one or more matrix columns.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum ColumnTransform {
+    Numeric {
+        name: String,
+        /// Missing values are replaced by this (the median of the fitted data).
+        median: f64,
+        /// Standardization: (x − mean) / std; std is 1 when standardizing is off or the
+        /// column is constant.
+        mean: f64,
+        std: f64,
+        /// ln(1 + x) before standardizing (for skewed money columns).
+        log: bool,
+    },
+    Categorical {
+        name: String,
+        /// One matrix column per category, in this order. Missing is its own category.
+        categories: Vec<String>,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Transform {
+    pub columns: Vec<ColumnTransform>,
+}
+
+/// The matrix and what each of its columns means.
+#[derive(Clone, Debug)]
+pub struct Design {
+    pub x: Array2<f64>,
+    /// One per matrix column: "monetary", "channel = Web".
+    pub names: Vec<String>,
+    pub transform: Transform,
+}
+
+/// Options for [`fit_design`].
+#[derive(Clone, Debug, Default)]
+pub struct PrepOptions {
+    pub standardize: bool,
+    /// Numeric columns to take ln(1 + x) of first.
+    pub log_columns: Vec<String>,
+}
+
+#[derive(Debug, thiserror::Error, Clone, PartialEq, Eq)]
+pub enum PrepError {
+    #[error("There is no column called \u{201c}{0}\u{201d}.")]
+    NoSuchColumn(String),
+    #[error("Choose at least one feature column.")]
+    NoFeatures,
+    #[error("\u{201c}{0}\u{201d} has no values at all; leave it out.")]
+    AllMissing(String),
+    #[error(
+        "\u{201c}{0}\u{201d} holds text with {1} different values; it cannot be used as a \
+         feature (use it as an id or leave it out)."
+    )]
+    TooManyCategories(String, usize),
+    #[error("\u{201c}{0}\u{201d} has negative values, so it cannot be log-transformed.")]
+    NegativeForLog(String),
+}
+
+/// Most categories a text column may have to be one-hot encoded.
+pub const MAX_CATEGORIES: usize = 50;
+
+/// Fit the transform on `df` and build the design matrix.
+pub fn fit_design(
+    df: &DataFrame,
+    features: &[String],
+    options: &PrepOptions,
+) -> Result<Design, PrepError> {
+    if features.is_empty() {
+        return Err(PrepError::NoFeatures);
+    }
+    let mut transforms = Vec::with_capacity(features.len());
+    for name in features {
+        let col = df
+            .column(name)
+            .map_err(|_| PrepError::NoSuchColumn(name.clone()))?;
+        transforms.push(fit_column(col, options)?);
+    }
+    let transform = Transform {
+        columns: transforms,
+    };
+    let (x, names) = apply(df, &transform)?;
+    Ok(Design {
+        x,
+        names,
+        transform,
+    })
+}
+
+fn is_numeric(col: &Column) -> bool {
+    col.dtype().is_primitive_numeric()
+}
+
+fn numeric_values(col: &Column) -> Vec<Option<f64>> {
+    match col.cast(&DataType::Float64) {
+        Ok(c) => match c.f64() {
+            Ok(ca) => ca.iter().map(|v| v.filter(|x| x.is_finite())).collect(),
+            Err(_) => vec![None; col.len()],
+        },
+        Err(_) => vec![None; col.len()],
+    }
+}
+
+fn text_values(col: &Column) -> Vec<Option<String>> {
+    match col.cast(&DataType::String) {
+        Ok(c) => match c.str() {
+            Ok(ca) => ca.iter().map(|v| v.map(str::to_owned)).collect(),
+            Err(_) => vec![None; col.len()],
+        },
+        Err(_) => vec![None; col.len()],
+    }
+}
+
+const MISSING: &str = "(missing)";
+
+fn fit_column(col: &Column, options: &PrepOptions) -> Result<ColumnTransform, PrepError> {
+    let name = col.name().to_string();
+    if is_numeric(col) {
+        let log = options.log_columns.contains(&name);
+        let mut present: Vec<f64> = numeric_values(col).into_iter().flatten().collect();
+        if present.is_empty() {
+            return Err(PrepError::AllMissing(name));
+        }
+        if log && present.iter().any(|v| *v < 0.0) {
+            return Err(PrepError::NegativeForLog(name));
+        }
+        let median = median_in_place(&mut present);
+        // statistics of the imputed (and logged) column, as StandardScaler sees it
+        let n = col.len() as f64;
+        let value = |v: Option<f64>| {
+            let v = v.unwrap_or(median);
+            if log { v.ln_1p() } else { v }
+        };
+        let values: Vec<f64> = numeric_values(col).into_iter().map(value).collect();
+        let mean = values.iter().sum::<f64>() / n;
+        let var = values.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / n;
+        let std = if options.standardize && var > 0.0 {
+            var.sqrt()
+        } else {
+            1.0
+        };
+        let mean = if options.standardize { mean } else { 0.0 };
+        Ok(ColumnTransform::Numeric {
+            name,
+            median,
+            mean,
+            std,
+            log,
+        })
+    } else {
+        let values = text_values(col);
+        let mut categories: Vec<String> = Vec::new();
+        for v in &values {
+            let v = v.as_deref().unwrap_or(MISSING);
+            if !categories.iter().any(|c| c == v) {
+                categories.push(v.to_owned());
+                if categories.len() > MAX_CATEGORIES {
+                    let distinct = values
+                        .iter()
+                        .filter_map(|v| v.as_deref())
+                        .collect::<std::collections::HashSet<_>>()
+                        .len();
+                    return Err(PrepError::TooManyCategories(name, distinct));
+                }
+            }
+        }
+        if categories == [MISSING] {
+            return Err(PrepError::AllMissing(name));
+        }
+        categories.sort();
+        Ok(ColumnTransform::Categorical { name, categories })
+    }
+}
+
+/// Apply a fitted transform to `df` (the same file or a new one). Unknown categories get all
+/// zeros in that column's one-hot block.
+pub fn apply(
+    df: &DataFrame,
+    transform: &Transform,
+) -> Result<(Array2<f64>, Vec<String>), PrepError> {
+    let rows = df.height();
+    let mut names = Vec::new();
+    let mut blocks: Vec<Vec<f64>> = Vec::new();
+    for t in &transform.columns {
+        match t {
+            ColumnTransform::Numeric {
+                name,
+                median,
+                mean,
+                std,
+                log,
+            } => {
+                let col = df
+                    .column(name)
+                    .map_err(|_| PrepError::NoSuchColumn(name.clone()))?;
+                let values = numeric_values(col)
+                    .into_iter()
+                    .map(|v| {
+                        let v = v.unwrap_or(*median);
+                        let v = if *log { v.ln_1p() } else { v };
+                        (v - mean) / std
+                    })
+                    .collect();
+                names.push(name.clone());
+                blocks.push(values);
+            }
+            ColumnTransform::Categorical { name, categories } => {
+                let col = df
+                    .column(name)
+                    .map_err(|_| PrepError::NoSuchColumn(name.clone()))?;
+                let values = text_values(col);
+                for c in categories {
+                    names.push(format!("{name} = {c}"));
+                    blocks.push(
+                        values
+                            .iter()
+                            .map(|v| f64::from(u8::from(v.as_deref().unwrap_or(MISSING) == c)))
+                            .collect(),
+                    );
+                }
+            }
+        }
+    }
+    let mut x = Array2::zeros((rows, blocks.len()));
+    for (j, block) in blocks.iter().enumerate() {
+        for (i, v) in block.iter().enumerate() {
+            x[[i, j]] = *v;
+        }
+    }
+    Ok((x, names))
+}
+
+impl Transform {
+    /// A point of the design space back in original units: numeric features as numbers,
+    /// categorical ones as the share of each category (the one-hot values).
+    pub fn invert(&self, row: &[f64]) -> Vec<(String, f64)> {
+        let mut out = Vec::new();
+        let mut j = 0;
+        for t in &self.columns {
+            match t {
+                ColumnTransform::Numeric {
+                    name,
+                    mean,
+                    std,
+                    log,
+                    ..
+                } => {
+                    let v = row.get(j).copied().unwrap_or(f64::NAN) * std + mean;
+                    out.push((name.clone(), if *log { v.exp_m1() } else { v }));
+                    j += 1;
+                }
+                ColumnTransform::Categorical { name, categories } => {
+                    for c in categories {
+                        out.push((
+                            format!("{name} = {c}"),
+                            row.get(j).copied().unwrap_or(f64::NAN),
+                        ));
+                        j += 1;
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn frame() -> DataFrame {
+        DataFrame::new(
+            4,
+            vec![
+                Column::new("spend".into(), [Some(10.0), None, Some(30.0), Some(40.0)]),
+                Column::new("channel".into(), ["Web", "App", "Web", "Store"]),
+            ],
+        )
+        .expect("frame")
+    }
+
+    #[test]
+    fn standardizes_like_standard_scaler_after_median_imputation() {
+        let opts = PrepOptions {
+            standardize: true,
+            ..Default::default()
+        };
+        let d = fit_design(&frame(), &["spend".into(), "channel".into()], &opts).expect("design");
+        // imputed: 10, 30 (median of 10, 30, 40), 30, 40; mean 27.5; population std
+        let std = ((17.5f64.powi(2) + 2.5f64.powi(2) * 2.0 + 12.5f64.powi(2)) / 4.0).sqrt();
+        assert!((d.x[[0, 0]] - (10.0 - 27.5) / std).abs() < 1e-12);
+        assert!((d.x[[1, 0]] - (30.0 - 27.5) / std).abs() < 1e-12);
+        assert_eq!(
+            d.names,
+            ["spend", "channel = App", "channel = Store", "channel = Web"]
+        );
+        assert_eq!(d.x.row(0).to_vec()[1..], [0.0, 0.0, 1.0]);
+        // inverting a standardized point gives original units back
+        let back = d.transform.invert(&d.x.row(3).to_vec());
+        assert!((back[0].1 - 40.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn clear_errors() {
+        let opts = PrepOptions::default();
+        assert_eq!(
+            fit_design(&frame(), &["nope".into()], &opts).err(),
+            Some(PrepError::NoSuchColumn("nope".into()))
+        );
+        assert_eq!(
+            fit_design(&frame(), &[], &opts).err(),
+            Some(PrepError::NoFeatures)
+        );
+    }
+}

@@ -1,0 +1,194 @@
+//! Segmentation: K-Means inertia against scikit-learn on the bundled customers sample, clear
+//! messages for bad input, the `segment` command.
+
+mod common;
+
+use std::process::Command;
+
+use common::{sample, write};
+use marketlens::analysis::segment::{SegmentError, SegmentParams, segment};
+use marketlens::data::load_path;
+use marketlens::data::prep::PrepError;
+use marketlens::jobs::Reporter;
+
+const FEATURES: [&str; 7] = [
+    "age",
+    "tenure_months",
+    "recency_days",
+    "frequency",
+    "monetary",
+    "visits",
+    "discount_use",
+];
+
+/// tests/reference/segment_reference.py: scikit-learn KMeans (k-means++, n_init=10, best of
+/// random_state 0..5) on the median-imputed, standardized features.
+const SKLEARN_INERTIA: [(usize, f64); 3] = [
+    (3, 14859.44583892007),
+    (4, 11016.99872327516),
+    (5, 8344.748938635452),
+];
+const SKLEARN_SILHOUETTE_K5: f64 = 0.4493098917027943;
+
+fn params(k: usize) -> SegmentParams {
+    SegmentParams {
+        features: FEATURES.iter().map(|s| s.to_string()).collect(),
+        k,
+        ..SegmentParams::default()
+    }
+}
+
+#[test]
+fn inertia_within_one_percent_of_scikit_learn() {
+    let ds = load_path(&sample("customers.csv")).expect("loads");
+    for (k, reference) in SKLEARN_INERTIA {
+        let r = segment(&ds.df, &params(k), None, &Reporter::silent()).expect("segments");
+        let ratio = r.fit.inertia / reference;
+        assert!(
+            (0.99..=1.01).contains(&ratio),
+            "k={k}: {} vs {reference}",
+            r.fit.inertia
+        );
+        assert_eq!(r.sizes.iter().sum::<usize>(), 5000);
+        if k == 5 {
+            // all 5,000 rows: exact silhouette, compared with scikit-learn's on its own labels
+            let s = r.silhouette.expect("silhouette");
+            assert!((s - SKLEARN_SILHOUETTE_K5).abs() < 0.01, "{s}");
+        }
+    }
+}
+
+#[test]
+fn same_seed_same_segments() {
+    let ds = load_path(&sample("customers.csv")).expect("loads");
+    let a = segment(&ds.df, &params(4), None, &Reporter::silent()).expect("segments");
+    let b = segment(&ds.df, &params(4), None, &Reporter::silent()).expect("segments");
+    assert_eq!(a.fit.labels, b.fit.labels);
+    assert_eq!(a.fit.inertia, b.fit.inertia);
+}
+
+#[test]
+fn centroids_come_back_in_original_units() {
+    let ds = load_path(&sample("customers.csv")).expect("loads");
+    let r = segment(&ds.df, &params(4), None, &Reporter::silent()).expect("segments");
+    // the centre of a segment is the mean of its rows (after median imputation of age)
+    let monetary = ds
+        .df
+        .column("monetary")
+        .expect("col")
+        .f64()
+        .expect("f64")
+        .clone();
+    for (c, centre) in r.centroids.iter().enumerate() {
+        let rows: Vec<f64> = r
+            .fit
+            .labels
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| **l == c)
+            .filter_map(|(i, _)| monetary.get(i))
+            .collect();
+        let mean = rows.iter().sum::<f64>() / rows.len() as f64;
+        let (name, value) = &centre[4];
+        assert_eq!(name, "monetary");
+        assert!(
+            (value - mean).abs() < 1e-6 * mean.abs().max(1.0),
+            "{value} vs {mean}"
+        );
+    }
+}
+
+#[test]
+fn bad_input_gives_clear_messages() {
+    let ds = load_path(&sample("customers.csv")).expect("loads");
+    let silent = Reporter::silent();
+    let mut p = params(3);
+    p.features = vec!["customer_id".into()];
+    assert!(matches!(
+        segment(&ds.df, &p, None, &silent),
+        Err(SegmentError::Prep(PrepError::TooManyCategories(_, 5000)))
+    ));
+    p.features = vec!["no_such".into()];
+    let err = segment(&ds.df, &p, None, &silent).expect_err("error");
+    assert!(err.to_string().contains("no_such"));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let tiny =
+        load_path(&write(dir.path(), "tiny.csv", b"a,b,c\n1,1,\n2,1,\n1,1,\n")).expect("loads");
+    let mut p = params(3);
+    p.features = vec!["a".into(), "b".into()];
+    // 3 rows but only 2 distinct
+    assert_eq!(
+        segment(&tiny.df, &p, None, &silent).err(),
+        Some(SegmentError::FewerDistinctThanK { distinct: 2, k: 3 })
+    );
+    p.k = 5;
+    assert_eq!(
+        segment(&tiny.df, &p, None, &silent).err(),
+        Some(SegmentError::FewerRowsThanK { rows: 3, k: 5 })
+    );
+    p.features = vec!["c".into()];
+    p.k = 2;
+    assert!(matches!(
+        segment(&tiny.df, &p, None, &silent),
+        Err(SegmentError::Prep(PrepError::AllMissing(_)))
+    ));
+    // a constant column is fine next to a varying one
+    p.features = vec!["a".into(), "b".into()];
+    assert!(segment(&tiny.df, &p, None, &silent).is_ok());
+}
+
+#[test]
+fn cancel_stops_segmentation() {
+    let ds = load_path(&sample("customers.csv")).expect("loads");
+    let token = marketlens::jobs::CancelToken::new();
+    token.cancel();
+    let r = segment(&ds.df, &params(4), None, &Reporter::new(|_| {}, token));
+    assert_eq!(r.err(), Some(SegmentError::Cancelled));
+}
+
+#[test]
+fn segment_command_json() {
+    let path = sample("customers.csv");
+    let out = Command::new(env!("CARGO_BIN_EXE_marketlens"))
+        .args(["segment", path.to_str().expect("utf8"), "--features"])
+        .arg(FEATURES.join(","))
+        .args(["--k", "5", "--k-range", "2..6", "--json"])
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(v["k"], 5);
+    let inertia = v["inertia"].as_f64().expect("inertia");
+    assert!(
+        (inertia / SKLEARN_INERTIA[2].1 - 1.0).abs() < 0.01,
+        "{inertia}"
+    );
+    assert_eq!(v["sizes"].as_array().expect("sizes").len(), 5);
+    assert!(v["centroids"][0]["monetary"].is_f64());
+    let scan = v["k_scan"].as_array().expect("scan");
+    assert_eq!(scan.len(), 5);
+    assert_eq!(scan[0]["k"], 2);
+    // bad input: a clear message and a non-zero exit, no panic
+    let out = Command::new(env!("CARGO_BIN_EXE_marketlens"))
+        .args([
+            "segment",
+            path.to_str().expect("utf8"),
+            "--features",
+            "customer_id",
+            "--k",
+            "3",
+        ])
+        .output()
+        .expect("runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(
+        stderr.contains("customers.csv") && stderr.contains("customer_id"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("panicked"));
+}
