@@ -60,6 +60,9 @@ pub struct SegmentArgs {
     /// Also fit every k in this range, e.g. 2..10 (for choosing k).
     #[arg(long, value_parser = parse_k_range)]
     pub k_range: Option<(usize, usize)>,
+    /// Write the input rows plus a `segment` column (the segment's name) to this new CSV file.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
     /// Print one JSON object instead of text.
     #[arg(long)]
     pub json: bool,
@@ -163,6 +166,10 @@ pub struct SegmentReport {
     pub k_scan: Vec<crate::analysis::segment::KScan>,
     pub seed: u64,
     pub iterations: usize,
+    /// Suggested segment names, in segment order.
+    pub names: Vec<String>,
+    /// Per-segment means (numbers) or shares (categories) beside the overall value.
+    pub profile: Vec<crate::analysis::profile::ProfileRow>,
 }
 
 /// `marketlens segment`: the text to print, or the error message.
@@ -210,7 +217,22 @@ pub fn segment(args: &SegmentArgs) -> Result<String, String> {
         k_scan: result.k_scan.clone(),
         seed: params.seed,
         iterations: result.fit.history.len(),
+        names: result.names.clone(),
+        profile: result.profile.clone(),
     };
+    if let Some(out) = &args.out {
+        let mut df = ds.df.clone();
+        let names: Vec<&str> = result
+            .fit
+            .labels
+            .iter()
+            .map(|&l| result.names[l].as_str())
+            .collect();
+        df.with_column(polars::prelude::Column::new("segment".into(), names))
+            .map_err(|e| e.to_string())?;
+        crate::data::save::write_csv_atomic(&mut df, out, Some(&args.file))
+            .map_err(|e| e.to_string())?;
+    }
     if args.json {
         return serde_json::to_string(&report).map_err(|e| e.to_string());
     }
@@ -240,8 +262,9 @@ pub fn segment(args: &SegmentArgs) -> Result<String, String> {
             .join(", ");
         let _ = writeln!(
             out,
-            "segment {}: {} rows ({:.1} %): {centre}",
+            "segment {} \u{201c}{}\u{201d}: {} rows ({:.1} %): {centre}",
             i + 1,
+            report.names[i],
             thousands(*size),
             100.0 * *size as f64 / report.rows.max(1) as f64
         );

@@ -192,3 +192,53 @@ fn segment_command_json() {
     );
     assert!(!stderr.contains("panicked"));
 }
+
+#[test]
+fn segment_out_writes_rows_with_segment_names_and_never_the_input() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = dir.path().join("customers.csv");
+    std::fs::copy(sample("customers.csv"), &input).expect("copy");
+    let before = std::fs::read(&input).expect("read");
+    let out = dir.path().join("assigned.csv");
+    let run = |target: &std::path::Path| {
+        Command::new(env!("CARGO_BIN_EXE_marketlens"))
+            .args(["segment", input.to_str().expect("utf8"), "--features"])
+            .arg(FEATURES.join(","))
+            .args([
+                "--k",
+                "4",
+                "--json",
+                "--out",
+                target.to_str().expect("utf8"),
+            ])
+            .output()
+            .expect("runs")
+    };
+    let ok = run(&out);
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&ok.stdout).expect("json");
+    let names: Vec<String> = v["names"]
+        .as_array()
+        .expect("names")
+        .iter()
+        .map(|n| n.as_str().unwrap_or("").to_owned())
+        .collect();
+    let written = load_path(&out).expect("output loads");
+    assert_eq!(written.rows(), 5000);
+    let seg = written.columns.last().expect("segment column");
+    assert_eq!(seg.name, "segment");
+    assert!(
+        seg.top.iter().all(|t| names.contains(&t.value)),
+        "{:?}",
+        seg.top
+    );
+    // writing over the input is refused, and the input is untouched
+    let refused = run(&input);
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("never written over"));
+    assert_eq!(std::fs::read(&input).expect("read"), before);
+}

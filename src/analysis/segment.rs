@@ -11,6 +11,7 @@ use rand_xoshiro::Xoshiro256Plus;
 use rand_xoshiro::rand_core::{RngCore, SeedableRng};
 use serde::Serialize;
 
+use super::profile::{ProfileRow, names, profile};
 use crate::data::prep::{Design, PrepError, PrepOptions, fit_design};
 use crate::jobs::{Cancelled, JobProgress, Reporter};
 use crate::metrics::{inertia, nearest, silhouette};
@@ -274,6 +275,10 @@ pub struct SegmentResult {
     /// Each centroid in original units: (feature, value); categories as shares.
     pub centroids: Vec<Vec<(String, f64)>>,
     pub k_scan: Vec<KScan>,
+    /// Per-segment means/shares beside the overall value, most distinctive first.
+    pub profile: Vec<ProfileRow>,
+    /// Suggested plain-language names, one per segment (the user may edit them).
+    pub names: Vec<String>,
 }
 
 /// Segment the rows of `df` into `params.k` groups; with `k_range`, also fit every k in it
@@ -312,6 +317,8 @@ pub fn segment(
         .map(|c| design.transform.invert(&c.to_vec()))
         .collect();
     debug_assert!((inertia(x, fit.centroids.view(), &fit.labels) - fit.inertia).abs() < 1e-6);
+    let profile = profile(df, &design.transform.columns, &fit.labels, params.k);
+    let names = names(&profile, params.k);
     Ok(SegmentResult {
         design,
         fit,
@@ -319,5 +326,7 @@ pub fn segment(
         sizes,
         centroids,
         k_scan,
+        profile,
+        names,
     })
 }
