@@ -8,7 +8,8 @@ use std::time::{Duration, Instant};
 use eframe::egui;
 use serde::{Deserialize, Serialize};
 
-use crate::data::{Dataset, LoadProgress, Role, Source};
+use crate::analysis::segment::{SegmentParams, SegmentProgress, SegmentResult, segment};
+use crate::data::{ColumnKind, Dataset, LoadProgress, Role, Source};
 use crate::jobs::{self, JobHandle, Outcome, Reporter};
 use crate::ui;
 
@@ -28,6 +29,30 @@ pub type RecentCheck = (Vec<PathBuf>, Vec<bool>);
 pub struct Persisted {
     pub recent: Vec<PathBuf>,
     pub dark_mode: bool,
+}
+
+/// Which workbench fills the window when a file is open.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum View {
+    #[default]
+    Data,
+    Segments,
+}
+
+/// The segmentation workbench: settings (edited directly by the view), the running job, the
+/// live inertia curve and the result.
+#[derive(Default)]
+pub struct SegmentState {
+    /// Per column of the dataset: used as a feature.
+    pub features: Vec<bool>,
+    pub k: usize,
+    pub seed: u64,
+    pub job: Option<JobHandle<SegmentProgress, SegmentResult>>,
+    /// (step, inertia) of every iteration seen while training, for the live chart.
+    pub live: Vec<[f64; 2]>,
+    pub result: Option<Arc<SegmentResult>>,
+    /// Segment names shown everywhere; start as the suggestions, editable.
+    pub names: Vec<String>,
 }
 
 /// A message in the banner at the top of the window.
@@ -58,6 +83,8 @@ pub struct AppState {
     pub dialog_job: Option<(Instant, JobHandle<(), Option<PathBuf>>)>,
     /// Checks which recent files still exist (a network drive can be slow to answer).
     pub recent_job: Option<JobHandle<(), RecentCheck>>,
+    pub view: View,
+    pub seg: SegmentState,
 }
 
 /// What a view asks the app to do.
@@ -73,6 +100,9 @@ pub enum Command {
     SetRole(usize, Role),
     SelectColumn(usize),
     ToggleDarkMode,
+    ShowView(View),
+    FindSegments,
+    CancelSegments,
 }
 
 pub struct MarketLensApp {
@@ -106,6 +136,8 @@ impl MarketLensApp {
                 sort_job: None,
                 dialog_job: None,
                 recent_job: None,
+                view: View::Data,
+                seg: SegmentState::default(),
             },
             ctx: cc.egui_ctx.clone(),
             theme_applied: None,
@@ -173,6 +205,11 @@ impl MarketLensApp {
                 if let Some(job) = st.sort_job.take() {
                     job.cancel();
                 }
+                if let Some(job) = st.seg.job.take() {
+                    job.cancel();
+                }
+                st.seg = SegmentState::default();
+                st.view = View::Data;
             }
             Command::RemoveRecent(i) => {
                 if i < self.state.persisted.recent.len() {
@@ -198,6 +235,13 @@ impl MarketLensApp {
                 }
             }
             Command::SelectColumn(col) => self.state.selected_column = Some(col),
+            Command::ShowView(view) => self.state.view = view,
+            Command::FindSegments => self.start_segments(),
+            Command::CancelSegments => {
+                if let Some(job) = self.state.seg.job.take() {
+                    job.cancel();
+                }
+            }
             Command::ToggleDarkMode => {
                 self.state.persisted.dark_mode = !self.state.persisted.dark_mode;
             }
@@ -212,6 +256,32 @@ impl MarketLensApp {
         let name = format!("load {}", self.state.loading_name);
         self.state.load_job = Some(jobs::spawn(&name, self.notifier(), move |r| {
             crate::data::load(&source, r)
+        }));
+    }
+
+    fn start_segments(&mut self) {
+        let Some(ds) = self.state.dataset.clone() else {
+            return;
+        };
+        let features: Vec<String> = ds
+            .columns
+            .iter()
+            .zip(&self.state.seg.features)
+            .filter(|(_, on)| **on)
+            .map(|(c, _)| c.name.clone())
+            .collect();
+        if let Some(old) = self.state.seg.job.take() {
+            old.cancel();
+        }
+        let params = SegmentParams {
+            features,
+            k: self.state.seg.k,
+            seed: self.state.seg.seed,
+            ..SegmentParams::default()
+        };
+        self.state.seg.live.clear();
+        self.state.seg.job = Some(jobs::spawn("segment", self.notifier(), move |r| {
+            segment(&ds.df, &params, None, r)
         }));
     }
 
@@ -313,6 +383,30 @@ impl MarketLensApp {
                 Outcome::Cancelled => {}
             }
         }
+        let seg = &mut self.state.seg;
+        if let Some(job) = seg.job.as_mut() {
+            let live = &mut seg.live;
+            let outcome = job.drain(|p| {
+                if let SegmentProgress::Iteration { inertia, .. } = p {
+                    let step = live.len() as f64 + 1.0;
+                    live.push([step, *inertia]);
+                }
+            });
+            if let Some(outcome) = outcome {
+                seg.job = None;
+                match outcome {
+                    Outcome::Done(result) => {
+                        seg.names = result.names.clone();
+                        seg.result = Some(Arc::new(result));
+                    }
+                    Outcome::Failed(msg) => self.error(msg),
+                    Outcome::Panicked(msg) => self.error(format!(
+                        "Segmentation hit an internal error ({msg}). MarketLens is still running."
+                    )),
+                    Outcome::Cancelled => {}
+                }
+            }
+        }
         if let Some(job) = self.state.recent_job.as_mut()
             && let Some(outcome) = job.poll()
         {
@@ -361,6 +455,24 @@ impl MarketLensApp {
             job.cancel();
         }
         st.roles = ds.columns.iter().map(|c| c.role).collect();
+        // segmentation starts from the behaviour columns: numeric and categorical features
+        if let Some(job) = st.seg.job.take() {
+            job.cancel();
+        }
+        st.seg = SegmentState {
+            features: ds
+                .columns
+                .iter()
+                .map(|c| {
+                    c.role == Role::Feature
+                        && matches!(c.kind, ColumnKind::Numeric | ColumnKind::Categorical)
+                })
+                .collect(),
+            k: 4,
+            seed: 42,
+            ..SegmentState::default()
+        };
+        st.view = View::Data;
         st.selected_column = ds
             .columns
             .iter()
@@ -408,7 +520,10 @@ impl eframe::App for MarketLensApp {
             ui::theme::apply(ctx, self.state.persisted.dark_mode);
             self.theme_applied = Some(self.state.persisted.dark_mode);
         }
-        if self.state.load_job.is_some() || self.state.sort_job.is_some() {
+        if self.state.load_job.is_some()
+            || self.state.sort_job.is_some()
+            || self.state.seg.job.is_some()
+        {
             // keep the elapsed time ticking even between progress events
             ctx.request_repaint_after(Duration::from_millis(100));
         }

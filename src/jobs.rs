@@ -261,12 +261,21 @@ impl<P, T> JobHandle<P, T> {
 
     /// Drain pending events without blocking. Returns the outcome once the job has ended.
     pub fn poll(&mut self) -> Option<Outcome<T>> {
+        self.drain(|_| {})
+    }
+
+    /// Like [`Self::poll`], but hands every progress event to `on_progress` (for views that
+    /// chart each step, not just the latest).
+    pub fn drain(&mut self, mut on_progress: impl FnMut(&P)) -> Option<Outcome<T>> {
         if self.finished {
             return None;
         }
         loop {
             match self.rx.try_recv() {
-                Ok(Event::Progress(p)) => self.latest = Some(p),
+                Ok(Event::Progress(p)) => {
+                    on_progress(&p);
+                    self.latest = Some(p);
+                }
                 Ok(Event::Finished(outcome)) => {
                     self.finished = true;
                     return Some(outcome);

@@ -193,3 +193,46 @@ fn common_sample(name: &str) -> std::path::PathBuf {
         .join("assets/samples")
         .join(name)
 }
+
+#[test]
+fn segments_are_found_from_the_ui_and_can_be_renamed() {
+    let mut harness = app();
+    harness.run_steps(2);
+    harness.get_by_label("Customers and churn").click();
+    harness.step();
+    wait_for_load(&mut harness);
+    // the "Segments" tab in the toolbar (the topmost of the nodes with that label)
+    harness
+        .get_all_by_label("Segments")
+        .min_by(|a, b| a.rect().min.y.total_cmp(&b.rect().min.y))
+        .expect("tab")
+        .click();
+    harness.run_steps(2);
+    harness.get_by_label("Find segments").click();
+    harness.step();
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while harness.state().state.seg.job.is_some() {
+        assert!(Instant::now() < deadline, "segmentation did not finish");
+        std::thread::sleep(Duration::from_millis(10));
+        harness.step();
+    }
+    harness.run_steps(3);
+    let st = &harness.state().state;
+    let result = st.seg.result.as_ref().expect("a result");
+    assert_eq!(result.sizes.len(), 4);
+    assert_eq!(result.sizes.iter().sum::<usize>(), 5000);
+    assert!(!st.seg.live.is_empty(), "the live chart got iterations");
+    // the profile table is shown, with one column per segment name
+    harness.get_by_label("What makes each segment different");
+    harness.get_by_label("Everyone");
+    let first = st.seg.names[0].clone();
+    assert!(harness.query_all_by_label(&first).count() >= 1);
+    // rename segment 1
+    let field = harness.get_by_label("Segment 1");
+    field.click();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    harness.get_by_label("Segment 1").type_text("Loyal fans");
+    harness.run_steps(3);
+    assert_eq!(harness.state().state.seg.names[0], "Loyal fans");
+    harness.get_by_label("Loyal fans");
+}

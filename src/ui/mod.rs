@@ -4,12 +4,13 @@
 pub mod columns;
 pub mod data_view;
 pub mod loading;
+pub mod segments;
 pub mod start;
 pub mod theme;
 
 use eframe::egui::{self, RichText};
 
-use crate::app::{AppState, Command};
+use crate::app::{AppState, Command, View};
 use crate::cli::thousands;
 
 /// Draw the whole window; returns what the user asked for this frame.
@@ -26,6 +27,10 @@ pub fn draw(ui: &mut egui::Ui, st: &mut AppState) -> Vec<Command> {
     });
     if st.load_job.is_some() {
         egui::CentralPanel::default().show(ui, |ui| loading::ui(ui, st, &mut cmds));
+    } else if let Some(ds) = st.dataset.clone()
+        && st.view == View::Segments
+    {
+        segments::ui(ui, st, &ds, &mut cmds);
     } else if let Some(ds) = st.dataset.clone() {
         egui::Panel::left("columns")
             .resizable(true)
@@ -72,6 +77,23 @@ fn toolbar_ui(ui: &mut egui::Ui, st: &AppState, cmds: &mut Vec<Command>) {
                 .clicked()
             {
                 cmds.push(Command::CloseDataset);
+            }
+            ui.separator();
+            for (view, label, hint) in [
+                (View::Data, "Data", "The table and its columns."),
+                (
+                    View::Segments,
+                    "Segments",
+                    "Find groups of similar customers (K-Means).",
+                ),
+            ] {
+                if ui
+                    .selectable_label(st.view == view, label)
+                    .on_hover_text(hint)
+                    .clicked()
+                {
+                    cmds.push(Command::ShowView(view));
+                }
             }
             ui.separator();
             ui.label(RichText::new(&ds.file_name).strong());

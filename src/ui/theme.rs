@@ -67,3 +67,20 @@ pub fn notice_fill(dark: bool) -> Color32 {
         Color32::from_rgb(0xE3, 0xF0, 0xFB)
     }
 }
+
+/// Distinct colours for segments (Tableau 10), cycling after ten.
+pub fn segment_color(i: usize) -> Color32 {
+    const PALETTE: [Color32; 10] = [
+        Color32::from_rgb(0x4E, 0x79, 0xA7),
+        Color32::from_rgb(0xF2, 0x8E, 0x2B),
+        Color32::from_rgb(0xE1, 0x57, 0x59),
+        Color32::from_rgb(0x76, 0xB7, 0xB2),
+        Color32::from_rgb(0x59, 0xA1, 0x4F),
+        Color32::from_rgb(0xED, 0xC9, 0x48),
+        Color32::from_rgb(0xB0, 0x7A, 0xA1),
+        Color32::from_rgb(0xFF, 0x9D, 0xA7),
+        Color32::from_rgb(0x9C, 0x75, 0x5F),
+        Color32::from_rgb(0xBA, 0xB0, 0xAC),
+    ];
+    PALETTE[i % PALETTE.len()]
+}

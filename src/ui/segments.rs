@@ -1,0 +1,243 @@
+//! The segmentation workbench: pick the columns and the number of segments, watch K-Means
+//! converge, then read the segments' sizes and profiles and name them.
+
+use eframe::egui::{self, Color32, RichText};
+use egui_plot::{Line, Plot, PlotPoints};
+
+use super::theme;
+use crate::analysis::segment::SegmentResult;
+use crate::app::{AppState, Command};
+use crate::cli::{short_number, thousands};
+use crate::data::{ColumnKind, Dataset};
+use crate::jobs::JobProgress;
+
+pub fn ui(ui: &mut egui::Ui, st: &mut AppState, ds: &Dataset, cmds: &mut Vec<Command>) {
+    egui::Panel::left("segment_setup")
+        .resizable(true)
+        .default_size(320.0)
+        .min_size(260.0)
+        .show(ui, |ui| setup_ui(ui, st, ds, cmds));
+    egui::CentralPanel::default().show(ui, |ui| {
+        egui::ScrollArea::vertical()
+            .id_salt("segment_results")
+            .show(ui, |ui| {
+                if st.seg.job.is_some() || (st.seg.result.is_none() && !st.seg.live.is_empty()) {
+                    live_ui(ui, st);
+                }
+                if let Some(result) = st.seg.result.clone() {
+                    results_ui(ui, st, &result);
+                } else if st.seg.job.is_none() {
+                    ui.add_space(40.0);
+                    ui.vertical_centered(|ui| {
+                        ui.label(
+                            RichText::new(
+                                "Pick the columns that describe customer behaviour on the left, \
+                                 then press \u{201c}Find segments\u{201d}.",
+                            )
+                            .size(16.0),
+                        );
+                    });
+                }
+            });
+    });
+}
+
+fn setup_ui(ui: &mut egui::Ui, st: &mut AppState, ds: &Dataset, cmds: &mut Vec<Command>) {
+    ui.heading("Segments");
+    ui.label(RichText::new("Groups of customers who behave alike (K-Means).").weak());
+    ui.add_space(6.0);
+    ui.label(RichText::new("Columns to group by").strong());
+    egui::ScrollArea::vertical()
+        .id_salt("segment_features")
+        .max_height(300.0)
+        .show(ui, |ui| {
+            for (i, c) in ds.columns.iter().enumerate() {
+                let usable = matches!(
+                    c.kind,
+                    ColumnKind::Numeric | ColumnKind::Categorical | ColumnKind::Boolean
+                );
+                if !usable {
+                    continue;
+                }
+                if let Some(on) = st.seg.features.get_mut(i) {
+                    ui.checkbox(on, &c.name).on_hover_text(c.kind.explain());
+                }
+            }
+        });
+    ui.add_space(6.0);
+    ui.label(
+        RichText::new(
+            "Numbers: missing values filled with the median, then standardized (mean 0, \
+             standard deviation 1). Categories: one column per value.",
+        )
+        .weak()
+        .small(),
+    );
+    ui.add_space(6.0);
+    egui::Grid::new("segment_settings")
+        .num_columns(2)
+        .show(ui, |ui| {
+            let k_label = ui.label("Number of segments");
+            ui.add(egui::Slider::new(&mut st.seg.k, 2..=10))
+                .labelled_by(k_label.id);
+            ui.end_row();
+            let seed_label = ui
+                .label("Seed")
+                .on_hover_text("The same file, columns and seed always give the same segments.");
+            ui.add(egui::DragValue::new(&mut st.seg.seed))
+                .labelled_by(seed_label.id);
+            ui.end_row();
+        });
+    ui.add_space(8.0);
+    let chosen = st.seg.features.iter().filter(|f| **f).count();
+    if let Some(job) = &st.seg.job {
+        let fraction = job.latest().and_then(JobProgress::fraction).unwrap_or(0.0);
+        ui.add(egui::ProgressBar::new(fraction).show_percentage());
+        let mut text = job
+            .latest()
+            .map_or_else(|| "Starting\u{2026}".to_owned(), JobProgress::describe);
+        if let Some(eta) = job.eta() {
+            text.push_str(&format!(
+                " \u{b7} about {:.0} s left",
+                eta.as_secs_f32().ceil()
+            ));
+        }
+        ui.label(text);
+        if ui
+            .button("Cancel")
+            .on_hover_text("Stop training.")
+            .clicked()
+        {
+            cmds.push(Command::CancelSegments);
+        }
+    } else {
+        let button = egui::Button::new(RichText::new("Find segments").size(16.0));
+        if ui
+            .add_enabled(chosen > 0, button)
+            .on_hover_text("Run K-Means with 10 k-means++ starts and keep the best.")
+            .on_disabled_hover_text("Tick at least one column first.")
+            .clicked()
+        {
+            cmds.push(Command::FindSegments);
+        }
+    }
+}
+
+fn live_ui(ui: &mut egui::Ui, st: &AppState) {
+    ui.label(RichText::new("Spread within segments, by iteration").strong())
+        .on_hover_text(
+            "Sum of squared distances of customers to their segment centre (standardized \
+             units). It falls as K-Means converges; each start begins high again.",
+        );
+    let points = PlotPoints::from(st.seg.live.clone());
+    Plot::new("segment_live")
+        .height(220.0)
+        .allow_zoom(false)
+        .allow_drag(false)
+        .allow_scroll(false)
+        .x_axis_label("iteration (all starts)")
+        .y_axis_label("spread")
+        .show(ui, |p| {
+            p.line(Line::new("spread", points).color(theme::ACCENT))
+        });
+    ui.add_space(8.0);
+}
+
+/// Green when a segment is above the overall value, red when below, stronger when further.
+fn distance_color(d: f64, dark: bool) -> Color32 {
+    let a = (d.abs().min(2.0) / 2.0 * 200.0) as u8;
+    let base = if d >= 0.0 {
+        Color32::from_rgba_unmultiplied(44, 160, 44, a)
+    } else {
+        Color32::from_rgba_unmultiplied(214, 39, 40, a)
+    };
+    if dark { base } else { base.gamma_multiply(0.9) }
+}
+
+fn results_ui(ui: &mut egui::Ui, st: &mut AppState, result: &SegmentResult) {
+    let total: usize = result.sizes.iter().sum();
+    ui.heading(format!(
+        "{} segments of {} customers",
+        result.sizes.len(),
+        thousands(total)
+    ));
+    ui.label(
+        RichText::new(format!(
+            "Silhouette {} (\u{2212}1 to 1: higher means better separated) \u{b7} spread {:.1} \u{b7} \
+             best of 10 starts, {} iterations, seed {}",
+            result.silhouette.map_or_else(|| "n/a".to_owned(), |s| format!("{s:.2}")),
+            result.fit.inertia,
+            result.fit.history.len(),
+            st.seg.seed
+        ))
+        .weak(),
+    );
+    ui.add_space(8.0);
+    ui.label(RichText::new("Segment sizes").strong());
+    let max = result.sizes.iter().copied().max().unwrap_or(1).max(1) as f32;
+    egui::Grid::new("segment_sizes")
+        .num_columns(4)
+        .spacing([10.0, 6.0])
+        .show(ui, |ui| {
+            for (i, &size) in result.sizes.iter().enumerate() {
+                let label = ui.label(format!("Segment {}", i + 1));
+                if let Some(name) = st.seg.names.get_mut(i) {
+                    ui.add(egui::TextEdit::singleline(name).desired_width(260.0))
+                        .labelled_by(label.id)
+                        .on_hover_text("Click to rename; the name is used everywhere.");
+                }
+                let (rect, _) =
+                    ui.allocate_exact_size(egui::vec2(220.0, 16.0), egui::Sense::hover());
+                let w = rect.width() * size as f32 / max;
+                ui.painter().rect_filled(
+                    egui::Rect::from_min_size(rect.min, egui::vec2(w.max(1.0), rect.height())),
+                    2.0,
+                    theme::segment_color(i),
+                );
+                ui.label(format!(
+                    "{} ({:.1} %)",
+                    thousands(size),
+                    100.0 * size as f64 / total.max(1) as f64
+                ));
+                ui.end_row();
+            }
+        });
+    ui.add_space(10.0);
+    ui.label(RichText::new("What makes each segment different").strong())
+        .on_hover_text(
+            "Average of each column per segment (share of customers for categories), next to \
+             the average over everyone. Green: above; red: below. Most distinctive first.",
+        );
+    let dark = st.persisted.dark_mode;
+    egui::Grid::new("segment_profile")
+        .num_columns(2 + result.sizes.len())
+        .striped(true)
+        .spacing([14.0, 4.0])
+        .show(ui, |ui| {
+            ui.label(RichText::new("Column").strong());
+            ui.label(RichText::new("Everyone").strong());
+            for name in &st.seg.names {
+                ui.label(RichText::new(name).strong());
+            }
+            ui.end_row();
+            for row in &result.profile {
+                ui.label(&row.feature);
+                let fmt = |v: f64| {
+                    if row.is_share {
+                        format!("{:.0} %", v * 100.0)
+                    } else {
+                        short_number(v)
+                    }
+                };
+                ui.label(fmt(row.overall));
+                for (v, d) in row.per_segment.iter().zip(&row.distance) {
+                    egui::Frame::new()
+                        .fill(distance_color(*d, dark))
+                        .inner_margin(egui::Margin::symmetric(6, 1))
+                        .corner_radius(3.0)
+                        .show(ui, |ui| ui.label(fmt(*v)));
+                }
+                ui.end_row();
+            }
+        });
+}
