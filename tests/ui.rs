@@ -13,15 +13,24 @@ fn app() -> Harness<'static, MarketLensApp> {
         .build_eframe(|cc| MarketLensApp::new(cc, None))
 }
 
-/// Step frames until the background load has finished (or fail after 30 s).
-fn wait_for_load(harness: &mut Harness<'static, MarketLensApp>) {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while harness.state().state.load_job.is_some() {
-        assert!(Instant::now() < deadline, "loading did not finish");
+/// Step frames until `done` holds for the app (or fail after two minutes).
+fn wait_until(
+    harness: &mut Harness<'static, MarketLensApp>,
+    what: &str,
+    done: impl Fn(&MarketLensApp) -> bool,
+) {
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while !done(harness.state()) {
+        assert!(Instant::now() < deadline, "{what} did not finish");
         std::thread::sleep(Duration::from_millis(10));
         harness.step();
     }
     harness.run_steps(3);
+}
+
+/// Step frames until the background load has finished.
+fn wait_for_load(harness: &mut Harness<'static, MarketLensApp>) {
+    wait_until(harness, "loading", |app| app.state.load_job.is_none());
 }
 
 #[test]
@@ -105,13 +114,7 @@ fn clicking_a_column_name_sorts_the_table() {
         .max_by(|a, b| a.rect().min.x.total_cmp(&b.rect().min.x))
         .expect("header")
         .click();
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while harness.state().state.order.is_none() {
-        assert!(Instant::now() < deadline, "sorting did not finish");
-        std::thread::sleep(Duration::from_millis(10));
-        harness.step();
-    }
-    harness.run_steps(2);
+    wait_until(&mut harness, "sorting", |app| app.state.order.is_some());
     let st = &harness.state().state;
     let ds = st.dataset.as_ref().expect("dataset");
     let order = st.order.as_ref().expect("order");
@@ -210,13 +213,9 @@ fn segments_are_found_from_the_ui_and_can_be_renamed() {
     harness.run_steps(2);
     harness.get_by_label("Find segments").click();
     harness.step();
-    let deadline = Instant::now() + Duration::from_secs(120);
-    while harness.state().state.seg.job.is_some() {
-        assert!(Instant::now() < deadline, "segmentation did not finish");
-        std::thread::sleep(Duration::from_millis(10));
-        harness.step();
-    }
-    harness.run_steps(3);
+    wait_until(&mut harness, "segmentation", |app| {
+        app.state.seg.job.is_none()
+    });
     let st = &harness.state().state;
     let result = st.seg.result.as_ref().expect("a result");
     assert_eq!(result.sizes.len(), 4);
