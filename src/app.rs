@@ -387,9 +387,8 @@ impl MarketLensApp {
         if let Some(job) = seg.job.as_mut() {
             let live = &mut seg.live;
             let outcome = job.drain(|p| {
-                if let SegmentProgress::Iteration { inertia, .. } = p {
-                    let step = live.len() as f64 + 1.0;
-                    live.push([step, *inertia]);
+                if let SegmentProgress::Iteration { inertia, step, .. } = p {
+                    live.push([*step as f64, *inertia]);
                 }
             });
             if let Some(outcome) = outcome {

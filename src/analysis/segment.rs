@@ -58,6 +58,8 @@ pub enum SegmentProgress {
         init: usize,
         n_init: usize,
         iteration: u64,
+        /// Iterations so far over all starts (the live chart's x axis).
+        step: u64,
         max_iter: u64,
         inertia: f64,
         centroids: Array2<f64>,
@@ -165,6 +167,7 @@ pub fn kmeans(
     let dataset = DatasetBase::from(x);
     let mut seeds = Xoshiro256Plus::seed_from_u64(params.seed);
     let mut best: Option<KMeansFit> = None;
+    let mut step = 0u64;
     for init in 0..params.n_init.max(1) {
         let rng = Xoshiro256Plus::seed_from_u64(seeds.next_u64());
         let mut init_method = KMeansInit::KMeansPlusPlus;
@@ -172,6 +175,7 @@ pub fn kmeans(
         let mut history = Vec::new();
         for iteration in 1..=params.max_iter.max(1) {
             reporter.check()?;
+            step += 1;
             // one Lloyd step: assign to the nearest centroid, move centroids to the means
             let model = KMeans::params_with_rng(k, rng.clone())
                 .n_runs(1)
@@ -194,6 +198,7 @@ pub fn kmeans(
                 init,
                 n_init: params.n_init,
                 iteration,
+                step,
                 max_iter: params.max_iter,
                 inertia: current,
                 centroids: centroids.clone(),

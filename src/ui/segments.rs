@@ -70,8 +70,7 @@ fn setup_ui(ui: &mut egui::Ui, st: &mut AppState, ds: &Dataset, cmds: &mut Vec<C
             "Numbers: missing values filled with the median, then standardized (mean 0, \
              standard deviation 1). Categories: one column per value.",
         )
-        .weak()
-        .small(),
+        .weak(),
     );
     ui.add_space(6.0);
     egui::Grid::new("segment_settings")
@@ -135,7 +134,7 @@ fn live_ui(ui: &mut egui::Ui, st: &AppState) {
         .allow_zoom(false)
         .allow_drag(false)
         .allow_scroll(false)
-        .x_axis_label("iteration (all starts)")
+        .x_axis_label("iterations, all starts (shown up to 20 times a second)")
         .y_axis_label("spread")
         .show(ui, |p| {
             p.line(Line::new("spread", points).color(theme::ACCENT))
@@ -182,9 +181,12 @@ fn results_ui(ui: &mut egui::Ui, st: &mut AppState, result: &SegmentResult) {
             for (i, &size) in result.sizes.iter().enumerate() {
                 let label = ui.label(format!("Segment {}", i + 1));
                 if let Some(name) = st.seg.names.get_mut(i) {
-                    ui.add(egui::TextEdit::singleline(name).desired_width(260.0))
-                        .labelled_by(label.id)
-                        .on_hover_text("Click to rename; the name is used everywhere.");
+                    ui.add_sized(
+                        [280.0, 22.0],
+                        egui::TextEdit::singleline(name).desired_width(280.0),
+                    )
+                    .labelled_by(label.id)
+                    .on_hover_text("Click to rename; the name is used everywhere.");
                 }
                 let (rect, _) =
                     ui.allocate_exact_size(egui::vec2(220.0, 16.0), egui::Sense::hover());
