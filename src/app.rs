@@ -8,7 +8,9 @@ use std::time::{Duration, Instant};
 use eframe::egui;
 use serde::{Deserialize, Serialize};
 
-use crate::analysis::segment::{SegmentParams, SegmentProgress, SegmentResult, segment};
+use crate::analysis::segment::{
+    KScan, SegmentParams, SegmentProgress, SegmentResult, scan_k, segment,
+};
 use crate::data::{ColumnKind, Dataset, LoadProgress, Role, Source};
 use crate::jobs::{self, JobHandle, Outcome, Reporter};
 use crate::ui;
@@ -53,6 +55,9 @@ pub struct SegmentState {
     pub result: Option<Arc<SegmentResult>>,
     /// Segment names shown everywhere; start as the suggestions, editable.
     pub names: Vec<String>,
+    /// Fitting k = 2..10 for the elbow and silhouette charts.
+    pub scan_job: Option<JobHandle<SegmentProgress, Vec<KScan>>>,
+    pub scan: Vec<KScan>,
 }
 
 /// A message in the banner at the top of the window.
@@ -103,6 +108,7 @@ pub enum Command {
     ShowView(View),
     FindSegments,
     CancelSegments,
+    ScanK,
 }
 
 pub struct MarketLensApp {
@@ -208,6 +214,9 @@ impl MarketLensApp {
                 if let Some(job) = st.seg.job.take() {
                     job.cancel();
                 }
+                if let Some(job) = st.seg.scan_job.take() {
+                    job.cancel();
+                }
                 st.seg = SegmentState::default();
                 st.view = View::Data;
             }
@@ -241,7 +250,11 @@ impl MarketLensApp {
                 if let Some(job) = self.state.seg.job.take() {
                     job.cancel();
                 }
+                if let Some(job) = self.state.seg.scan_job.take() {
+                    job.cancel();
+                }
             }
+            Command::ScanK => self.start_scan(),
             Command::ToggleDarkMode => {
                 self.state.persisted.dark_mode = !self.state.persisted.dark_mode;
             }
@@ -259,10 +272,8 @@ impl MarketLensApp {
         }));
     }
 
-    fn start_segments(&mut self) {
-        let Some(ds) = self.state.dataset.clone() else {
-            return;
-        };
+    /// The segmentation settings chosen in the Segments tab.
+    fn segment_params(&self, ds: &Dataset) -> SegmentParams {
         let features: Vec<String> = ds
             .columns
             .iter()
@@ -270,15 +281,36 @@ impl MarketLensApp {
             .filter(|(_, on)| **on)
             .map(|(c, _)| c.name.clone())
             .collect();
-        if let Some(old) = self.state.seg.job.take() {
-            old.cancel();
-        }
-        let params = SegmentParams {
+        SegmentParams {
             features,
             k: self.state.seg.k,
             seed: self.state.seg.seed,
             ..SegmentParams::default()
+        }
+    }
+
+    fn start_scan(&mut self) {
+        let Some(ds) = self.state.dataset.clone() else {
+            return;
         };
+        if let Some(old) = self.state.seg.scan_job.take() {
+            old.cancel();
+        }
+        let params = self.segment_params(&ds);
+        self.state.seg.scan.clear();
+        self.state.seg.scan_job = Some(jobs::spawn("scan k", self.notifier(), move |r| {
+            scan_k(&ds.df, &params, (2, 10), r)
+        }));
+    }
+
+    fn start_segments(&mut self) {
+        let Some(ds) = self.state.dataset.clone() else {
+            return;
+        };
+        if let Some(old) = self.state.seg.job.take() {
+            old.cancel();
+        }
+        let params = self.segment_params(&ds);
         self.state.seg.live.clear();
         self.state.seg.job = Some(jobs::spawn("segment", self.notifier(), move |r| {
             segment(&ds.df, &params, None, r)
@@ -406,6 +438,19 @@ impl MarketLensApp {
                 }
             }
         }
+        if let Some(job) = self.state.seg.scan_job.as_mut()
+            && let Some(outcome) = job.poll()
+        {
+            self.state.seg.scan_job = None;
+            match outcome {
+                Outcome::Done(scan) => self.state.seg.scan = scan,
+                Outcome::Failed(msg) => self.error(msg),
+                Outcome::Panicked(msg) => self.error(format!(
+                    "Choosing the number of segments hit an internal error ({msg})."
+                )),
+                Outcome::Cancelled => {}
+            }
+        }
         if let Some(job) = self.state.recent_job.as_mut()
             && let Some(outcome) = job.poll()
         {
@@ -456,6 +501,9 @@ impl MarketLensApp {
         st.roles = ds.columns.iter().map(|c| c.role).collect();
         // segmentation starts from the behaviour columns: numeric and categorical features
         if let Some(job) = st.seg.job.take() {
+            job.cancel();
+        }
+        if let Some(job) = st.seg.scan_job.take() {
             job.cancel();
         }
         st.seg = SegmentState {
@@ -522,6 +570,7 @@ impl eframe::App for MarketLensApp {
         if self.state.load_job.is_some()
             || self.state.sort_job.is_some()
             || self.state.seg.job.is_some()
+            || self.state.seg.scan_job.is_some()
         {
             // keep the elapsed time ticking even between progress events
             ctx.request_repaint_after(Duration::from_millis(100));

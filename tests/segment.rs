@@ -242,3 +242,22 @@ fn segment_out_writes_rows_with_segment_names_and_never_the_input() {
     assert!(String::from_utf8_lossy(&refused.stderr).contains("never written over"));
     assert_eq!(std::fs::read(&input).expect("read"), before);
 }
+
+#[test]
+fn scanning_k_suggests_five_segments_for_the_customers_sample() {
+    // The generator draws five latent segments; scikit-learn's silhouette is highest at
+    // k = 5 too (0.449 vs 0.433 at k = 4; tests/reference/segment_reference.py).
+    let ds = load_path(&sample("customers.csv")).expect("loads");
+    let scan =
+        marketlens::analysis::segment::scan_k(&ds.df, &params(5), (2, 8), &Reporter::silent())
+            .expect("scan");
+    assert_eq!(
+        scan.iter().map(|s| s.k).collect::<Vec<_>>(),
+        (2..=8).collect::<Vec<_>>()
+    );
+    // more segments always fit tighter
+    assert!(scan.windows(2).all(|w| w[1].inertia < w[0].inertia));
+    let (k, reason) = marketlens::analysis::segment::suggest_k(&scan).expect("suggestion");
+    assert_eq!(k, 5, "{reason}");
+    assert!(reason.starts_with("5 segments"));
+}

@@ -33,6 +33,29 @@ fn wait_for_load(harness: &mut Harness<'static, MarketLensApp>) {
     wait_until(harness, "loading", |app| app.state.load_job.is_none());
 }
 
+/// The app with a bundled sample opened by clicking its button on the start screen.
+fn with_sample(title: &str) -> Harness<'static, MarketLensApp> {
+    let mut harness = app();
+    harness.run_steps(2);
+    harness.get_by_label(title).click();
+    harness.step();
+    wait_for_load(&mut harness);
+    harness
+}
+
+/// The app with the customers sample loaded (by clicking it) and the Segments tab open.
+fn customers_in_segments_tab() -> Harness<'static, MarketLensApp> {
+    let mut harness = with_sample("Customers and churn");
+    // the "Segments" tab in the toolbar (the topmost of the nodes with that label)
+    harness
+        .get_all_by_label("Segments")
+        .min_by(|a, b| a.rect().min.y.total_cmp(&b.rect().min.y))
+        .expect("tab")
+        .click();
+    harness.run_steps(2);
+    harness
+}
+
 #[test]
 fn clicking_the_customers_sample_shows_columns_and_kinds() {
     let mut harness = app();
@@ -103,11 +126,7 @@ fn a_bad_file_shows_a_dismissable_error_and_the_app_keeps_running() {
 
 #[test]
 fn clicking_a_column_name_sorts_the_table() {
-    let mut harness = app();
-    harness.run_steps(2);
-    harness.get_by_label("Customers and churn").click();
-    harness.step();
-    wait_for_load(&mut harness);
+    let mut harness = with_sample("Customers and churn");
     // "age" is both a name in the column panel (left) and a table header (right)
     harness
         .get_all_by_role_and_label(egui::accesskit::Role::Button, "age")
@@ -199,18 +218,7 @@ fn common_sample(name: &str) -> std::path::PathBuf {
 
 #[test]
 fn segments_are_found_from_the_ui_and_can_be_renamed() {
-    let mut harness = app();
-    harness.run_steps(2);
-    harness.get_by_label("Customers and churn").click();
-    harness.step();
-    wait_for_load(&mut harness);
-    // the "Segments" tab in the toolbar (the topmost of the nodes with that label)
-    harness
-        .get_all_by_label("Segments")
-        .min_by(|a, b| a.rect().min.y.total_cmp(&b.rect().min.y))
-        .expect("tab")
-        .click();
-    harness.run_steps(2);
+    let mut harness = customers_in_segments_tab();
     harness.get_by_label("Find segments").click();
     harness.step();
     wait_until(&mut harness, "segmentation", |app| {
@@ -234,4 +242,30 @@ fn segments_are_found_from_the_ui_and_can_be_renamed() {
     harness.run_steps(3);
     assert_eq!(harness.state().state.seg.names[0], "Loyal fans");
     harness.get_by_label("Loyal fans");
+}
+
+#[test]
+fn choosing_k_from_the_scan() {
+    let mut harness = customers_in_segments_tab();
+    harness
+        .get_by_label("Find the best number of segments")
+        .click();
+    harness.step();
+    wait_until(&mut harness, "the k scan", |app| {
+        app.state.seg.scan_job.is_none()
+    });
+    assert_eq!(harness.state().state.seg.scan.len(), 9);
+    let suggested = harness
+        .get_by_label_contains("(suggested)")
+        .accesskit_node()
+        .label()
+        .unwrap_or_default();
+    let k: usize = suggested
+        .split_whitespace()
+        .next()
+        .and_then(|w| w.parse().ok())
+        .expect("k in the label");
+    harness.get_by_label_contains("(suggested)").click();
+    harness.run_steps(2);
+    assert_eq!(harness.state().state.seg.k, k);
 }

@@ -270,6 +270,56 @@ pub struct KScan {
     pub silhouette: Option<f64>,
 }
 
+fn scan_design(
+    x: ArrayView2<f64>,
+    params: &SegmentParams,
+    (first, last): (usize, usize),
+    reporter: &Reporter<SegmentProgress>,
+) -> Result<Vec<KScan>, SegmentError> {
+    let quiet = Reporter::new(|_| {}, reporter.cancel_token());
+    let mut out = Vec::new();
+    for k in first..=last {
+        reporter.report(SegmentProgress::Scan { k, first, last });
+        let fit = kmeans(x, params, k, &quiet)?;
+        out.push(KScan {
+            k,
+            inertia: fit.inertia,
+            silhouette: sampled_silhouette(x, &fit.labels, params.seed),
+        });
+    }
+    Ok(out)
+}
+
+/// Fit every k in `range` (for the elbow and silhouette charts).
+pub fn scan_k(
+    df: &DataFrame,
+    params: &SegmentParams,
+    range: (usize, usize),
+    reporter: &Reporter<SegmentProgress>,
+) -> Result<Vec<KScan>, SegmentError> {
+    let design = fit_design(df, &params.features, &params.prep)?;
+    scan_design(design.x.view(), params, range, reporter)
+}
+
+/// The k to suggest from a scan, with a one-line reason: the best-separated segmentation
+/// (highest silhouette).
+pub fn suggest_k(scan: &[KScan]) -> Option<(usize, String)> {
+    let best = scan
+        .iter()
+        .filter_map(|s| Some((s.k, s.silhouette?)))
+        .max_by(|a, b| a.1.total_cmp(&b.1))?;
+    Some((
+        best.0,
+        format!(
+            "{} segments are the most clearly separated (silhouette {:.2}, the highest of k = {} to {}).",
+            best.0,
+            best.1,
+            scan.first().map_or(0, |s| s.k),
+            scan.last().map_or(0, |s| s.k)
+        ),
+    ))
+}
+
 /// Everything the segment views and `marketlens segment` show.
 #[derive(Clone, Debug)]
 pub struct SegmentResult {
@@ -296,19 +346,10 @@ pub fn segment(
 ) -> Result<SegmentResult, SegmentError> {
     let design = fit_design(df, &params.features, &params.prep)?;
     let x = design.x.view();
-    let mut k_scan = Vec::new();
-    if let Some((first, last)) = k_range {
-        let quiet = Reporter::new(|_| {}, reporter.cancel_token());
-        for k in first..=last {
-            reporter.report(SegmentProgress::Scan { k, first, last });
-            let fit = kmeans(x, params, k, &quiet)?;
-            k_scan.push(KScan {
-                k,
-                inertia: fit.inertia,
-                silhouette: sampled_silhouette(x, &fit.labels, params.seed),
-            });
-        }
-    }
+    let k_scan = match k_range {
+        Some(range) => scan_design(x, params, range, reporter)?,
+        None => Vec::new(),
+    };
     let fit = kmeans(x, params, params.k, reporter)?;
     let silhouette = sampled_silhouette(x, &fit.labels, params.seed);
     let mut sizes = vec![0usize; params.k];

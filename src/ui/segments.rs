@@ -5,7 +5,7 @@ use eframe::egui::{self, Color32, RichText};
 use egui_plot::{Line, Plot, PlotPoints};
 
 use super::theme;
-use crate::analysis::segment::SegmentResult;
+use crate::analysis::segment::{SegmentResult, suggest_k};
 use crate::app::{AppState, Command};
 use crate::cli::{short_number, thousands};
 use crate::data::{ColumnKind, Dataset};
@@ -21,6 +21,9 @@ pub fn ui(ui: &mut egui::Ui, st: &mut AppState, ds: &Dataset, cmds: &mut Vec<Com
         egui::ScrollArea::vertical()
             .id_salt("segment_results")
             .show(ui, |ui| {
+                if !st.seg.scan.is_empty() {
+                    scan_ui(ui, st);
+                }
                 if st.seg.job.is_some() || (st.seg.result.is_none() && !st.seg.live.is_empty()) {
                     live_ui(ui, st);
                 }
@@ -87,8 +90,26 @@ fn setup_ui(ui: &mut egui::Ui, st: &mut AppState, ds: &Dataset, cmds: &mut Vec<C
                 .labelled_by(seed_label.id);
             ui.end_row();
         });
-    ui.add_space(8.0);
     let chosen = st.seg.features.iter().filter(|f| **f).count();
+    if let Some(job) = &st.seg.scan_job {
+        ui.horizontal(|ui| {
+            ui.spinner();
+            ui.label(
+                job.latest()
+                    .map_or_else(|| "Starting\u{2026}".to_owned(), JobProgress::describe),
+            );
+        });
+    } else if ui
+        .add_enabled(
+            chosen > 0,
+            egui::Button::new("Find the best number of segments"),
+        )
+        .on_hover_text("Try 2 to 10 segments and compare how well each separates customers.")
+        .clicked()
+    {
+        cmds.push(Command::ScanK);
+    }
+    ui.add_space(8.0);
     if let Some(job) = &st.seg.job {
         let fraction = job.latest().and_then(JobProgress::fraction).unwrap_or(0.0);
         ui.add(egui::ProgressBar::new(fraction).show_percentage());
@@ -120,6 +141,79 @@ fn setup_ui(ui: &mut egui::Ui, st: &mut AppState, ds: &Dataset, cmds: &mut Vec<C
             cmds.push(Command::FindSegments);
         }
     }
+}
+
+/// Elbow and silhouette charts side by side, the suggested k with its reason, and buttons
+/// (or a click on either chart) to pick k.
+fn scan_ui(ui: &mut egui::Ui, st: &mut AppState) {
+    let suggestion = suggest_k(&st.seg.scan);
+    ui.label(RichText::new("How many segments?").strong());
+    if let Some((_, reason)) = &suggestion {
+        ui.label(reason);
+    }
+    let elbow: Vec<[f64; 2]> = st
+        .seg
+        .scan
+        .iter()
+        .map(|s| [s.k as f64, s.inertia])
+        .collect();
+    let sil: Vec<[f64; 2]> = st
+        .seg
+        .scan
+        .iter()
+        .filter_map(|s| Some([s.k as f64, s.silhouette?]))
+        .collect();
+    let mut picked: Option<usize> = None;
+    ui.columns(2, |cols| {
+        for (ui, (title, points, id)) in cols.iter_mut().zip([
+            (
+                "Spread within segments (look for the elbow)",
+                elbow,
+                "elbow",
+            ),
+            ("Silhouette (higher is better)", sil, "silhouette"),
+        ]) {
+            ui.label(title);
+            let response = Plot::new(id)
+                .height(180.0)
+                .allow_zoom(false)
+                .allow_drag(false)
+                .allow_scroll(false)
+                .x_axis_label("segments (k)")
+                .show(ui, |p| {
+                    p.line(Line::new(title, PlotPoints::from(points.clone())).color(theme::ACCENT));
+                    p.points(
+                        egui_plot::Points::new(title, PlotPoints::from(points))
+                            .radius(4.0)
+                            .color(theme::ACCENT),
+                    );
+                    p.pointer_coordinate()
+                });
+            if response.response.clicked()
+                && let Some(at) = response.inner
+            {
+                picked = Some(at.x.round().clamp(2.0, 10.0) as usize);
+            }
+        }
+    });
+    ui.horizontal_wrapped(|ui| {
+        ui.label("Use:");
+        for s in &st.seg.scan {
+            let suggested = suggestion.as_ref().is_some_and(|(k, _)| *k == s.k);
+            let text = if suggested {
+                RichText::new(format!("{} segments (suggested)", s.k)).strong()
+            } else {
+                RichText::new(format!("{} segments", s.k))
+            };
+            if ui.selectable_label(st.seg.k == s.k, text).clicked() {
+                picked = Some(s.k);
+            }
+        }
+    });
+    if let Some(k) = picked {
+        st.seg.k = k;
+    }
+    ui.add_space(10.0);
 }
 
 fn live_ui(ui: &mut egui::Ui, st: &AppState) {
