@@ -499,7 +499,8 @@ impl MarketLensApp {
             job.cancel();
         }
         st.roles = ds.columns.iter().map(|c| c.role).collect();
-        // segmentation starts from the behaviour columns: numeric and categorical features
+        // segmentation starts from the behaviour columns: the numeric features (categories
+        // such as gender or city can be ticked; one-hot columns tend to dominate distances)
         if let Some(job) = st.seg.job.take() {
             job.cancel();
         }
@@ -510,10 +511,7 @@ impl MarketLensApp {
             features: ds
                 .columns
                 .iter()
-                .map(|c| {
-                    c.role == Role::Feature
-                        && matches!(c.kind, ColumnKind::Numeric | ColumnKind::Categorical)
-                })
+                .map(|c| c.role == Role::Feature && c.kind == ColumnKind::Numeric)
                 .collect(),
             k: 4,
             seed: 42,

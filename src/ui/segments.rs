@@ -18,7 +18,7 @@ pub fn ui(ui: &mut egui::Ui, st: &mut AppState, ds: &Dataset, cmds: &mut Vec<Com
         .min_size(260.0)
         .show(ui, |ui| setup_ui(ui, st, ds, cmds));
     egui::CentralPanel::default().show(ui, |ui| {
-        egui::ScrollArea::vertical()
+        egui::ScrollArea::both()
             .id_salt("segment_results")
             .show(ui, |ui| {
                 if !st.seg.scan.is_empty() {
@@ -180,6 +180,7 @@ fn scan_ui(ui: &mut egui::Ui, st: &mut AppState) {
                 .allow_drag(false)
                 .allow_scroll(false)
                 .x_axis_label("segments (k)")
+                .x_grid_spacer(egui_plot::uniform_grid_spacer(|_| [1.0, 5.0, 10.0]))
                 .show(ui, |p| {
                     p.line(Line::new(title, PlotPoints::from(points.clone())).color(theme::ACCENT));
                     p.points(
