@@ -9,7 +9,7 @@ use eframe::egui;
 use serde::{Deserialize, Serialize};
 
 use crate::analysis::segment::{
-    KScan, SegmentParams, SegmentProgress, SegmentResult, scan_k, segment,
+    KScan, SegmentMap, SegmentParams, SegmentProgress, SegmentResult, scan_k, segment,
 };
 use crate::data::{ColumnKind, Dataset, LoadProgress, Role, Source};
 use crate::jobs::{self, JobHandle, Outcome, Reporter};
@@ -58,6 +58,11 @@ pub struct SegmentState {
     /// Fitting k = 2..10 for the elbow and silhouette charts.
     pub scan_job: Option<JobHandle<SegmentProgress, Vec<KScan>>>,
     pub scan: Vec<KScan>,
+    /// The segment map, and the current segment of each drawn customer and each centre
+    /// (updated live while training).
+    pub map: Option<Arc<SegmentMap>>,
+    pub map_labels: Vec<usize>,
+    pub map_centroids: Vec<[f64; 2]>,
 }
 
 /// A message in the banner at the top of the window.
@@ -312,6 +317,8 @@ impl MarketLensApp {
         }
         let params = self.segment_params(&ds);
         self.state.seg.live.clear();
+        self.state.seg.map = None;
+        self.state.seg.result = None;
         self.state.seg.job = Some(jobs::spawn("segment", self.notifier(), move |r| {
             segment(&ds.df, &params, None, r)
         }));
@@ -417,17 +424,46 @@ impl MarketLensApp {
         }
         let seg = &mut self.state.seg;
         if let Some(job) = seg.job.as_mut() {
-            let live = &mut seg.live;
-            let outcome = job.drain(|p| {
-                if let SegmentProgress::Iteration { inertia, step, .. } = p {
+            let (live, map, map_labels, map_centroids) = (
+                &mut seg.live,
+                &mut seg.map,
+                &mut seg.map_labels,
+                &mut seg.map_centroids,
+            );
+            let outcome = job.drain(|p| match p {
+                SegmentProgress::Iteration {
+                    inertia,
+                    step,
+                    centroids,
+                    map_labels: labels,
+                    ..
+                } => {
                     live.push([*step as f64, *inertia]);
+                    if let Some(m) = map.as_ref() {
+                        map_labels.clone_from(labels);
+                        *map_centroids =
+                            centroids.rows().into_iter().map(|c| m.project(c)).collect();
+                    }
                 }
+                SegmentProgress::Map(m) => *map = Some(Arc::clone(m)),
+                SegmentProgress::Scan { .. } => {}
             });
             if let Some(outcome) = outcome {
                 seg.job = None;
                 match outcome {
                     Outcome::Done(result) => {
                         seg.names = result.names.clone();
+                        if let Some(m) = &result.map {
+                            seg.map_labels = m.rows.iter().map(|&r| result.fit.labels[r]).collect();
+                            seg.map_centroids = result
+                                .fit
+                                .centroids
+                                .rows()
+                                .into_iter()
+                                .map(|c| m.project(c))
+                                .collect();
+                        }
+                        seg.map.clone_from(&result.map);
                         seg.result = Some(Arc::new(result));
                     }
                     Outcome::Failed(msg) => self.error(msg),

@@ -261,3 +261,29 @@ fn scanning_k_suggests_five_segments_for_the_customers_sample() {
     assert_eq!(k, 5, "{reason}");
     assert!(reason.starts_with("5 segments"));
 }
+
+#[test]
+fn the_map_projects_customers_and_centres_onto_two_principal_directions() {
+    let ds = load_path(&sample("customers.csv")).expect("loads");
+    let r = segment(&ds.df, &params(5), None, &Reporter::silent()).expect("segments");
+    let map = r.map.as_ref().expect("map");
+    assert_eq!(map.points.len(), 5000);
+    // the directions are unit vectors at right angles
+    let (a, b) = (map.components.row(0), map.components.row(1));
+    assert!((a.dot(&a) - 1.0).abs() < 1e-6 && (b.dot(&b) - 1.0).abs() < 1e-6);
+    assert!(a.dot(&b).abs() < 1e-6);
+    // the centres land at the mean position of their customers
+    for c in 0..5 {
+        let mine: Vec<[f64; 2]> = map
+            .points
+            .iter()
+            .zip(&r.fit.labels)
+            .filter(|(_, l)| **l == c)
+            .map(|(p, _)| *p)
+            .collect();
+        let mean_x = mine.iter().map(|p| p[0]).sum::<f64>() / mine.len() as f64;
+        let centre = map.project(r.fit.centroids.row(c));
+        assert!((centre[0] - mean_x).abs() < 1e-6, "{centre:?} vs {mean_x}");
+    }
+    assert!(!map.axis_names[0].is_empty());
+}

@@ -229,6 +229,12 @@ fn segments_are_found_from_the_ui_and_can_be_renamed() {
     assert_eq!(result.sizes.len(), 4);
     assert_eq!(result.sizes.iter().sum::<usize>(), 5000);
     assert!(!st.seg.live.is_empty(), "the live chart got iterations");
+    // the map shows every customer of the sample, coloured by segment, and the 4 centres
+    let map = st.seg.map.as_ref().expect("a map");
+    assert_eq!(map.points.len(), 5000);
+    assert_eq!(st.seg.map_labels.len(), 5000);
+    assert_eq!(st.seg.map_centroids.len(), 4);
+    harness.get_by_label("Segment map");
     // the profile table is shown, with one column per segment name
     harness.get_by_label("What makes each segment different");
     harness.get_by_label("Everyone");
@@ -241,7 +247,8 @@ fn segments_are_found_from_the_ui_and_can_be_renamed() {
     harness.get_by_label("Segment 1").type_text("Loyal fans");
     harness.run_steps(3);
     assert_eq!(harness.state().state.seg.names[0], "Loyal fans");
-    harness.get_by_label("Loyal fans");
+    // the new name is used in the profile table and the map's legend
+    assert!(harness.query_all_by_label("Loyal fans").count() >= 2);
 }
 
 #[test]

@@ -5,7 +5,10 @@
 use linfa::DatasetBase;
 use linfa::traits::Fit;
 use linfa_clustering::{KMeans, KMeansInit};
-use ndarray::{Array2, ArrayView2, Axis};
+use std::sync::Arc;
+
+use linfa_reduction::Pca;
+use ndarray::{Array2, ArrayView1, ArrayView2, Axis};
 use polars::prelude::DataFrame;
 use rand_xoshiro::Xoshiro256Plus;
 use rand_xoshiro::rand_core::{RngCore, SeedableRng};
@@ -18,6 +21,90 @@ use crate::metrics::{inertia, nearest, silhouette};
 
 /// Silhouette is O(n²): above this many rows it is computed on a fixed-size seeded sample.
 pub const SILHOUETTE_SAMPLE: usize = 3000;
+/// The segment map draws at most this many customers (a seeded sample for big files).
+pub const MAP_SAMPLE: usize = 20_000;
+
+/// The segment map: a 2-D principal-component view of the standardized features.
+#[derive(Clone, Debug)]
+pub struct SegmentMap {
+    /// Rows drawn (all rows, or a seeded sample of [`MAP_SAMPLE`]).
+    pub rows: Vec<usize>,
+    /// Their positions on the map.
+    pub points: Vec<[f64; 2]>,
+    /// 2 × features: the two directions, and the mean subtracted first.
+    pub components: Array2<f64>,
+    pub mean: ndarray::Array1<f64>,
+    /// "monetary, frequency": the features that weigh most on each axis.
+    pub axis_names: [String; 2],
+}
+
+impl SegmentMap {
+    /// Where a point of the design space (a centroid) lands on the map.
+    pub fn project(&self, row: ArrayView1<f64>) -> [f64; 2] {
+        let centred = &row - &self.mean;
+        [
+            centred.dot(&self.components.row(0)),
+            centred.dot(&self.components.row(1)),
+        ]
+    }
+}
+
+/// Fit a 2-component PCA (linfa-reduction) on (a sample of) the design matrix.
+pub fn segment_map(design: &Design, seed: u64) -> Option<SegmentMap> {
+    let x = design.x.view();
+    if x.ncols() < 2 || x.nrows() < 3 {
+        return None;
+    }
+    let rows = sample_rows(x.nrows(), MAP_SAMPLE, seed ^ 0x3A9);
+    let sample = x.select(Axis(0), &rows);
+    let pca = Pca::params(2).fit(&DatasetBase::from(sample.view())).ok()?;
+    let components = pca.components().clone();
+    let mean = pca.mean().clone();
+    if components.nrows() != 2 || components.ncols() != x.ncols() {
+        return None;
+    }
+    let top = |axis: usize| {
+        let mut w: Vec<(f64, &str)> = components
+            .row(axis)
+            .iter()
+            .zip(&design.names)
+            .map(|(v, n)| (v.abs(), n.as_str()))
+            .collect();
+        w.sort_by(|a, b| b.0.total_cmp(&a.0));
+        w.iter()
+            .take(2)
+            .map(|(_, n)| *n)
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let axis_names = [top(0), top(1)];
+    let mut map = SegmentMap {
+        rows,
+        points: Vec::new(),
+        components,
+        mean,
+        axis_names,
+    };
+    map.points = sample.rows().into_iter().map(|r| map.project(r)).collect();
+    Some(map)
+}
+
+/// `n` row numbers out of `total` (all of them when `total` ≤ `n`), seeded, in order.
+fn sample_rows(total: usize, n: usize, seed: u64) -> Vec<usize> {
+    let mut idx: Vec<usize> = (0..total).collect();
+    if total <= n {
+        return idx;
+    }
+    let mut rng = Xoshiro256Plus::seed_from_u64(seed);
+    // partial Fisher-Yates: the first n of a random permutation
+    for i in 0..n {
+        let j = i + (rng.next_u64() % (total - i) as u64) as usize;
+        idx.swap(i, j);
+    }
+    idx.truncate(n);
+    idx.sort_unstable();
+    idx
+}
 
 #[derive(Clone, Debug)]
 pub struct SegmentParams {
@@ -63,7 +150,11 @@ pub enum SegmentProgress {
         max_iter: u64,
         inertia: f64,
         centroids: Array2<f64>,
+        /// The current segment of each customer drawn on the map (empty without a map).
+        map_labels: Vec<usize>,
     },
+    /// The map is ready (sent once, before training).
+    Map(Arc<SegmentMap>),
     /// Scanning k: `k` of the range `first..=last` is being fitted.
     Scan { k: usize, first: usize, last: usize },
 }
@@ -85,6 +176,7 @@ impl JobProgress for SegmentProgress {
             SegmentProgress::Scan { k, first, last } => {
                 Some((k - first) as f32 / (last - first + 1).max(1) as f32)
             }
+            SegmentProgress::Map(_) => None,
         }
     }
 
@@ -103,6 +195,7 @@ impl JobProgress for SegmentProgress {
             SegmentProgress::Scan { k, first, last } => {
                 format!("Trying {k} segments (from {first} to {last})")
             }
+            SegmentProgress::Map(_) => "Drawing the segment map\u{2026}".to_owned(),
         }
     }
 }
@@ -163,6 +256,18 @@ pub fn kmeans(
     k: usize,
     reporter: &Reporter<SegmentProgress>,
 ) -> Result<KMeansFit, SegmentError> {
+    kmeans_with_preview(x, params, k, None, reporter)
+}
+
+/// [`kmeans`], also sending the current segment of each `preview` row (the map sample) with
+/// every progress event, so the map recolours while K-Means converges.
+pub fn kmeans_with_preview(
+    x: ArrayView2<f64>,
+    params: &SegmentParams,
+    k: usize,
+    preview: Option<ArrayView2<f64>>,
+    reporter: &Reporter<SegmentProgress>,
+) -> Result<KMeansFit, SegmentError> {
     check_k(x, k)?;
     let dataset = DatasetBase::from(x);
     let mut seeds = Xoshiro256Plus::seed_from_u64(params.seed);
@@ -202,6 +307,7 @@ pub fn kmeans(
                 max_iter: params.max_iter,
                 inertia: current,
                 centroids: centroids.clone(),
+                map_labels: preview.map_or_else(Vec::new, |p| nearest(p, centroids.view()).0),
             });
             init_method = KMeansInit::Precomputed(centroids.clone());
             if shift < params.tolerance || iteration == params.max_iter {
@@ -248,15 +354,7 @@ pub fn sampled_silhouette(x: ArrayView2<f64>, labels: &[usize], seed: u64) -> Op
     if x.nrows() <= SILHOUETTE_SAMPLE {
         return silhouette(x, labels);
     }
-    let mut rng = Xoshiro256Plus::seed_from_u64(seed ^ 0x5151);
-    // partial Fisher-Yates: the first SILHOUETTE_SAMPLE indices of a random permutation
-    let mut idx: Vec<usize> = (0..x.nrows()).collect();
-    for i in 0..SILHOUETTE_SAMPLE {
-        let j = i + (rng.next_u64() % (x.nrows() - i) as u64) as usize;
-        idx.swap(i, j);
-    }
-    idx.truncate(SILHOUETTE_SAMPLE);
-    idx.sort_unstable();
+    let idx = sample_rows(x.nrows(), SILHOUETTE_SAMPLE, seed ^ 0x5151);
     let sample = x.select(Axis(0), &idx);
     let sample_labels: Vec<usize> = idx.iter().map(|&i| labels[i]).collect();
     silhouette(sample.view(), &sample_labels)
@@ -334,6 +432,8 @@ pub struct SegmentResult {
     pub profile: Vec<ProfileRow>,
     /// Suggested plain-language names, one per segment (the user may edit them).
     pub names: Vec<String>,
+    /// The 2-D map (None with fewer than two design columns).
+    pub map: Option<Arc<SegmentMap>>,
 }
 
 /// Segment the rows of `df` into `params.k` groups; with `k_range`, also fit every k in it
@@ -350,7 +450,18 @@ pub fn segment(
         Some(range) => scan_design(x, params, range, reporter)?,
         None => Vec::new(),
     };
-    let fit = kmeans(x, params, params.k, reporter)?;
+    let map = segment_map(&design, params.seed).map(Arc::new);
+    if let Some(m) = &map {
+        reporter.report(SegmentProgress::Map(Arc::clone(m)));
+    }
+    let preview = map.as_ref().map(|m| x.select(Axis(0), &m.rows));
+    let fit = kmeans_with_preview(
+        x,
+        params,
+        params.k,
+        preview.as_ref().map(|p| p.view()),
+        reporter,
+    )?;
     let silhouette = sampled_silhouette(x, &fit.labels, params.seed);
     let mut sizes = vec![0usize; params.k];
     for &l in &fit.labels {
@@ -374,5 +485,6 @@ pub fn segment(
         k_scan,
         profile,
         names,
+        map,
     })
 }

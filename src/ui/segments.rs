@@ -27,6 +27,9 @@ pub fn ui(ui: &mut egui::Ui, st: &mut AppState, ds: &Dataset, cmds: &mut Vec<Com
                 if st.seg.job.is_some() || (st.seg.result.is_none() && !st.seg.live.is_empty()) {
                     live_ui(ui, st);
                 }
+                if st.seg.map.is_some() {
+                    map_ui(ui, st);
+                }
                 if let Some(result) = st.seg.result.clone() {
                     results_ui(ui, st, &result);
                 } else if st.seg.job.is_none() {
@@ -233,6 +236,57 @@ fn live_ui(ui: &mut egui::Ui, st: &AppState) {
         .y_axis_label("spread")
         .show(ui, |p| {
             p.line(Line::new("spread", points).color(theme::ACCENT))
+        });
+    ui.add_space(8.0);
+}
+
+/// Customers on the two main directions of the data, coloured by segment, centres marked.
+/// At most 20,000 customers are drawn (a seeded sample for big files).
+fn map_ui(ui: &mut egui::Ui, st: &AppState) {
+    let Some(map) = &st.seg.map else {
+        return;
+    };
+    let k = st.seg.map_centroids.len();
+    ui.label(RichText::new("Segment map").strong())
+        .on_hover_text(
+            "Each dot is a customer, placed by the two combinations of columns that vary most \
+         (principal components). Diamonds are segment centres.",
+        );
+    let name = |c: usize| {
+        st.seg
+            .names
+            .get(c)
+            .cloned()
+            .unwrap_or_else(|| format!("Segment {}", c + 1))
+    };
+    Plot::new("segment_map")
+        .height(360.0)
+        .legend(egui_plot::Legend::default())
+        .x_axis_label(format!("1st direction: {}", map.axis_names[0]))
+        .y_axis_label(format!("2nd direction: {}", map.axis_names[1]))
+        .show(ui, |p| {
+            for c in 0..k {
+                let points: Vec<[f64; 2]> = map
+                    .points
+                    .iter()
+                    .zip(&st.seg.map_labels)
+                    .filter(|(_, l)| **l == c)
+                    .map(|(pt, _)| *pt)
+                    .collect();
+                p.points(
+                    egui_plot::Points::new(name(c), PlotPoints::from(points))
+                        .radius(1.5)
+                        .color(theme::segment_color(c)),
+                );
+            }
+            let centres: Vec<[f64; 2]> = st.seg.map_centroids.clone();
+            p.points(
+                egui_plot::Points::new("segment centres", PlotPoints::from(centres))
+                    .shape(egui_plot::MarkerShape::Diamond)
+                    .radius(8.0)
+                    .filled(true)
+                    .color(Color32::BLACK),
+            );
         });
     ui.add_space(8.0);
 }
