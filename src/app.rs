@@ -9,8 +9,11 @@ use eframe::egui;
 use serde::{Deserialize, Serialize};
 
 use crate::analysis::segment::{
-    KScan, SegmentMap, SegmentParams, SegmentProgress, SegmentResult, scan_k, segment,
+    KScan, SegmentMap, SegmentParams, SegmentProgress, SegmentResult, profile_frame,
+    rows_with_segments, scan_k, segment,
 };
+use crate::cli::thousands;
+use crate::data::save::write_csv_atomic;
 use crate::data::{ColumnKind, Dataset, LoadProgress, Role, Source};
 use crate::jobs::{self, JobHandle, Outcome, Reporter};
 use crate::ui;
@@ -63,6 +66,9 @@ pub struct SegmentState {
     pub map: Option<Arc<SegmentMap>>,
     pub map_labels: Vec<usize>,
     pub map_centroids: Vec<[f64; 2]>,
+    /// Where "Save segments" and "Save profile" write (a new file, never the input).
+    pub export_path: String,
+    pub export_job: Option<JobHandle<(), String>>,
 }
 
 /// A message in the banner at the top of the window.
@@ -114,6 +120,8 @@ pub enum Command {
     FindSegments,
     CancelSegments,
     ScanK,
+    /// Save the input rows with their segment names (`true`) or the profile table.
+    ExportSegments(bool),
 }
 
 pub struct MarketLensApp {
@@ -260,6 +268,7 @@ impl MarketLensApp {
                 }
             }
             Command::ScanK => self.start_scan(),
+            Command::ExportSegments(rows) => self.start_export(rows),
             Command::ToggleDarkMode => {
                 self.state.persisted.dark_mode = !self.state.persisted.dark_mode;
             }
@@ -306,6 +315,42 @@ impl MarketLensApp {
         self.state.seg.scan_job = Some(jobs::spawn("scan k", self.notifier(), move |r| {
             scan_k(&ds.df, &params, (2, 10), r)
         }));
+    }
+
+    fn start_export(&mut self, rows: bool) {
+        let (Some(ds), Some(result)) = (self.state.dataset.clone(), self.state.seg.result.clone())
+        else {
+            return;
+        };
+        let mut path = PathBuf::from(self.state.seg.export_path.trim());
+        if !rows {
+            // the profile goes beside the rows file: customers_segments_profile.csv
+            let stem = path
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_else(|| "segments".to_owned());
+            path.set_file_name(format!("{stem}_profile.csv"));
+        }
+        let names = self.state.seg.names.clone();
+        self.state.seg.export_job = Some(jobs::spawn::<(), _, jobs::JobError, _>(
+            "export segments",
+            self.notifier(),
+            move |_| {
+                let frame = if rows {
+                    rows_with_segments(&ds.df, &result.fit.labels, &names)
+                } else {
+                    profile_frame(&result.profile, &names)
+                };
+                let mut frame = frame.map_err(|e| jobs::JobError::Failed(e.to_string()))?;
+                write_csv_atomic(&mut frame, &path, ds.path.as_deref())
+                    .map_err(|e| jobs::JobError::Failed(e.to_string()))?;
+                Ok(format!(
+                    "Saved {} rows to {}.",
+                    thousands(frame.height()),
+                    path.display()
+                ))
+            },
+        ));
     }
 
     fn start_segments(&mut self) {
@@ -474,6 +519,16 @@ impl MarketLensApp {
                 }
             }
         }
+        if let Some(job) = self.state.seg.export_job.as_mut()
+            && let Some(outcome) = job.poll()
+        {
+            self.state.seg.export_job = None;
+            match outcome {
+                Outcome::Done(msg) => self.banner(msg, false),
+                Outcome::Failed(msg) | Outcome::Panicked(msg) => self.error(msg),
+                Outcome::Cancelled => {}
+            }
+        }
         if let Some(job) = self.state.seg.scan_job.as_mut()
             && let Some(outcome) = job.poll()
         {
@@ -551,6 +606,7 @@ impl MarketLensApp {
                 .collect(),
             k: 4,
             seed: 42,
+            export_path: default_export_path(&ds),
             ..SegmentState::default()
         };
         st.view = View::Data;
@@ -620,6 +676,19 @@ impl eframe::App for MarketLensApp {
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
         eframe::set_value(storage, eframe::APP_KEY, &self.state.persisted);
+    }
+}
+
+/// "customers_segments.csv" beside the input file (in the working folder for samples).
+fn default_export_path(ds: &Dataset) -> String {
+    let stem = std::path::Path::new(&ds.file_name)
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "data".to_owned());
+    let name = format!("{stem}_segments.csv");
+    match ds.path.as_ref().and_then(|p| p.parent()) {
+        Some(dir) => dir.join(name).display().to_string(),
+        None => name,
     }
 }
 

@@ -221,15 +221,9 @@ pub fn segment(args: &SegmentArgs) -> Result<String, String> {
         profile: result.profile.clone(),
     };
     if let Some(out) = &args.out {
-        let mut df = ds.df.clone();
-        let names: Vec<&str> = result
-            .fit
-            .labels
-            .iter()
-            .map(|&l| result.names[l].as_str())
-            .collect();
-        df.with_column(polars::prelude::Column::new("segment".into(), names))
-            .map_err(|e| e.to_string())?;
+        let mut df =
+            crate::analysis::segment::rows_with_segments(&ds.df, &result.fit.labels, &result.names)
+                .map_err(|e| e.to_string())?;
         crate::data::save::write_csv_atomic(&mut df, out, Some(&args.file))
             .map_err(|e| e.to_string())?;
     }

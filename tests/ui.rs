@@ -276,3 +276,48 @@ fn choosing_k_from_the_scan() {
     harness.run_steps(2);
     assert_eq!(harness.state().state.seg.k, k);
 }
+
+#[test]
+fn segments_are_saved_to_new_files_from_the_ui() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let target = dir.path().join("my_segments.csv");
+    let mut harness = customers_in_segments_tab();
+    harness.get_by_label("Find segments").click();
+    harness.step();
+    wait_until(&mut harness, "segmentation", |app| {
+        app.state.seg.job.is_none()
+    });
+    let field = harness.get_by_label("Save to:");
+    field.click();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    harness
+        .get_by_label("Save to:")
+        .type_text(target.to_str().expect("utf8"));
+    harness.run_steps(2);
+    harness.get_by_label("Save segments").click();
+    harness.step();
+    wait_until(&mut harness, "saving", |app| {
+        app.state.seg.export_job.is_none()
+    });
+    harness.get_by_label("Save profile").click();
+    harness.step();
+    wait_until(&mut harness, "saving", |app| {
+        app.state.seg.export_job.is_none()
+    });
+    let names = harness.state().state.seg.names.clone();
+    let rows = marketlens::data::load_path(&target).expect("rows file loads");
+    assert_eq!(rows.rows(), 5000);
+    let segment = rows.columns.last().expect("segment column");
+    assert_eq!(segment.name, "segment");
+    assert!(segment.top.iter().all(|t| names.contains(&t.value)));
+    let profile =
+        marketlens::data::load_path(&dir.path().join("my_segments_profile.csv")).expect("profile");
+    assert_eq!(profile.columns.len(), 3 + names.len());
+    assert_eq!(profile.columns[0].name, "feature");
+    // the banner says where the rows went
+    assert!(
+        harness
+            .query_by_label_contains("Saved 5,000 rows")
+            .is_some()
+    );
+}

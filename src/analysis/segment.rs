@@ -418,6 +418,65 @@ pub fn suggest_k(scan: &[KScan]) -> Option<(usize, String)> {
     ))
 }
 
+/// The input rows plus a `segment` column holding each row's segment name.
+pub fn rows_with_segments(
+    df: &DataFrame,
+    labels: &[usize],
+    names: &[String],
+) -> polars::prelude::PolarsResult<DataFrame> {
+    let mut out = df.clone();
+    let column: Vec<&str> = labels
+        .iter()
+        .map(|&l| names.get(l).map_or("", String::as_str))
+        .collect();
+    out.with_column(polars::prelude::Column::new("segment".into(), column))?;
+    Ok(out)
+}
+
+/// The profile table as a frame: feature, everyone, then one column per segment name.
+pub fn profile_frame(
+    profile: &[ProfileRow],
+    names: &[String],
+) -> polars::prelude::PolarsResult<DataFrame> {
+    use polars::prelude::Column;
+    let mut columns = vec![
+        Column::new(
+            "feature".into(),
+            profile
+                .iter()
+                .map(|r| r.feature.as_str())
+                .collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "measure".into(),
+            profile
+                .iter()
+                .map(|r| if r.is_share { "share" } else { "mean" })
+                .collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "everyone".into(),
+            profile.iter().map(|r| r.overall).collect::<Vec<_>>(),
+        ),
+    ];
+    let mut used: Vec<String> = vec!["feature".into(), "measure".into(), "everyone".into()];
+    for (i, name) in names.iter().enumerate() {
+        let mut header = name.clone();
+        while used.contains(&header) {
+            header.push_str(&format!(" ({})", i + 1));
+        }
+        used.push(header.clone());
+        columns.push(Column::new(
+            header.as_str().into(),
+            profile
+                .iter()
+                .map(|r| r.per_segment.get(i).copied().unwrap_or(f64::NAN))
+                .collect::<Vec<_>>(),
+        ));
+    }
+    DataFrame::new(profile.len(), columns)
+}
+
 /// Everything the segment views and `marketlens segment` show.
 #[derive(Clone, Debug)]
 pub struct SegmentResult {

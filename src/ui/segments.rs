@@ -31,7 +31,7 @@ pub fn ui(ui: &mut egui::Ui, st: &mut AppState, ds: &Dataset, cmds: &mut Vec<Com
                     map_ui(ui, st);
                 }
                 if let Some(result) = st.seg.result.clone() {
-                    results_ui(ui, st, &result);
+                    results_ui(ui, st, &result, cmds);
                 } else if st.seg.job.is_none() {
                     ui.add_space(40.0);
                     ui.vertical_centered(|ui| {
@@ -302,7 +302,12 @@ fn distance_color(d: f64, dark: bool) -> Color32 {
     if dark { base } else { base.gamma_multiply(0.9) }
 }
 
-fn results_ui(ui: &mut egui::Ui, st: &mut AppState, result: &SegmentResult) {
+fn results_ui(
+    ui: &mut egui::Ui,
+    st: &mut AppState,
+    result: &SegmentResult,
+    cmds: &mut Vec<Command>,
+) {
     let total: usize = result.sizes.iter().sum();
     ui.heading(format!(
         "{} segments of {} customers",
@@ -353,6 +358,33 @@ fn results_ui(ui: &mut egui::Ui, st: &mut AppState, result: &SegmentResult) {
                 ui.end_row();
             }
         });
+    ui.add_space(6.0);
+    ui.horizontal(|ui| {
+        let label = ui.label("Save to:");
+        ui.add(egui::TextEdit::singleline(&mut st.seg.export_path).desired_width(360.0))
+            .labelled_by(label.id)
+            .on_hover_text("A new CSV file. The input file is never written.");
+        if st.seg.export_job.is_some() {
+            ui.spinner();
+        } else {
+            if ui
+                .button("Save segments")
+                .on_hover_text(
+                    "Every input row plus a \u{201c}segment\u{201d} column with its name.",
+                )
+                .clicked()
+            {
+                cmds.push(Command::ExportSegments(true));
+            }
+            if ui
+                .button("Save profile")
+                .on_hover_text("The table below, as CSV (file name + _profile).")
+                .clicked()
+            {
+                cmds.push(Command::ExportSegments(false));
+            }
+        }
+    });
     ui.add_space(10.0);
     ui.label(RichText::new("What makes each segment different").strong())
         .on_hover_text(
