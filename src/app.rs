@@ -69,6 +69,10 @@ pub struct SegmentState {
     /// Where "Save segments" and "Save profile" write (a new file, never the input).
     pub export_path: String,
     pub export_job: Option<JobHandle<(), String>>,
+    /// The feature shown in the box plots (index into the result's `boxes`).
+    pub box_feature: usize,
+    /// Take ln(1 + x) of skewed money-like columns before standardizing.
+    pub log_skewed: bool,
 }
 
 /// A message in the banner at the top of the window.
@@ -295,10 +299,29 @@ impl MarketLensApp {
             .filter(|(_, on)| **on)
             .map(|(c, _)| c.name.clone())
             .collect();
+        // skewed, non-negative numbers (spend, counts): mean well above the median
+        let log_columns = if self.state.seg.log_skewed {
+            ds.columns
+                .iter()
+                .filter(|c| features.contains(&c.name) && c.kind == ColumnKind::Numeric)
+                .filter(|c| {
+                    c.stats
+                        .as_ref()
+                        .is_some_and(|s| s.min >= 0.0 && s.mean > 1.5 * s.median.max(1e-9))
+                })
+                .map(|c| c.name.clone())
+                .collect()
+        } else {
+            Vec::new()
+        };
         SegmentParams {
             features,
             k: self.state.seg.k,
             seed: self.state.seg.seed,
+            prep: crate::data::prep::PrepOptions {
+                standardize: true,
+                log_columns,
+            },
             ..SegmentParams::default()
         }
     }

@@ -235,6 +235,15 @@ fn segments_are_found_from_the_ui_and_can_be_renamed() {
     assert_eq!(st.seg.map_labels.len(), 5000);
     assert_eq!(st.seg.map_centroids.len(), 4);
     harness.get_by_label("Segment map");
+    // box plots of the first numeric feature, per segment
+    harness.get_by_label("Compare segments on");
+    let boxes = &st.seg.result.as_ref().expect("result").boxes;
+    assert_eq!(boxes.len(), 7);
+    assert!(
+        boxes
+            .iter()
+            .all(|(_, b)| b.len() == 4 && b.iter().all(Option::is_some))
+    );
     // the profile table is shown, with one column per segment name
     harness.get_by_label("What makes each segment different");
     harness.get_by_label("Everyone");

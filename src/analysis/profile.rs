@@ -117,6 +117,58 @@ pub fn profile(
     rows
 }
 
+/// Box-plot numbers of a numeric column per segment: lower whisker, first quartile, median,
+/// third quartile, upper whisker (Tukey: the furthest values within 1.5 × IQR of the box).
+/// Quartiles interpolate linearly between values, as numpy's default. `None` for a segment
+/// without values.
+pub fn quartiles_by_segment(
+    df: &DataFrame,
+    feature: &str,
+    labels: &[usize],
+    k: usize,
+) -> Vec<Option<[f64; 5]>> {
+    let mut groups: Vec<Vec<f64>> = vec![Vec::new(); k];
+    if let Ok(col) = df.column(feature).and_then(|c| c.cast(&DataType::Float64))
+        && let Ok(ca) = col.f64()
+    {
+        for (v, &l) in ca.iter().zip(labels) {
+            if let Some(v) = v.filter(|v| v.is_finite())
+                && let Some(g) = groups.get_mut(l)
+            {
+                g.push(v);
+            }
+        }
+    }
+    groups
+        .into_iter()
+        .map(|mut g| {
+            if g.is_empty() {
+                return None;
+            }
+            g.sort_by(f64::total_cmp);
+            let q = |p: f64| {
+                let pos = p * (g.len() - 1) as f64;
+                let (lo, hi) = (pos.floor() as usize, pos.ceil() as usize);
+                g[lo] + (g[hi] - g[lo]) * (pos - lo as f64)
+            };
+            let (q1, median, q3) = (q(0.25), q(0.5), q(0.75));
+            let iqr = q3 - q1;
+            let low = g
+                .iter()
+                .copied()
+                .find(|v| *v >= q1 - 1.5 * iqr)
+                .unwrap_or(q1);
+            let high = g
+                .iter()
+                .rev()
+                .copied()
+                .find(|v| *v <= q3 + 1.5 * iqr)
+                .unwrap_or(q3);
+            Some([low, q1, median, q3, high])
+        })
+        .collect()
+}
+
 /// Readable words for a column name: "recency_days" → "recency days".
 pub fn plain(feature: &str) -> String {
     feature.replace(['_', '.'], " ").trim().to_owned()
@@ -181,6 +233,28 @@ pub fn names(rows: &[ProfileRow], k: usize) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn quartiles_match_numpy() {
+        // numpy.percentile([1, 2, 3, 4, 5, 6, 7, 8, 100], [25, 50, 75]) = 3, 5, 7; the
+        // upper whisker stops at 8 (100 is beyond 7 + 1.5 * 4)
+        let df = DataFrame::new(
+            9,
+            vec![Column::new(
+                "v".into(),
+                [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 100.0],
+            )],
+        )
+        .expect("frame");
+        let q = quartiles_by_segment(&df, "v", &[0; 9], 2);
+        assert_eq!(q[0], Some([1.0, 3.0, 5.0, 7.0, 8.0]));
+        assert_eq!(q[1], None);
+        // even count: numpy.percentile([1, 2, 3, 4], [25, 50, 75]) = 1.75, 2.5, 3.25
+        let df =
+            DataFrame::new(4, vec![Column::new("v".into(), [4.0, 1.0, 3.0, 2.0])]).expect("frame");
+        let q = quartiles_by_segment(&df, "v", &[0; 4], 1);
+        assert_eq!(q[0], Some([1.0, 1.75, 2.5, 3.25, 4.0]));
+    }
 
     #[test]
     fn profile_means_shares_and_names() {

@@ -14,7 +14,7 @@ use rand_xoshiro::Xoshiro256Plus;
 use rand_xoshiro::rand_core::{RngCore, SeedableRng};
 use serde::Serialize;
 
-use super::profile::{ProfileRow, names, profile};
+use super::profile::{ProfileRow, names, profile, quartiles_by_segment};
 use crate::data::prep::{Design, PrepError, PrepOptions, fit_design};
 use crate::jobs::{Cancelled, JobProgress, Reporter};
 use crate::metrics::{inertia, nearest, silhouette};
@@ -493,6 +493,8 @@ pub struct SegmentResult {
     pub names: Vec<String>,
     /// The 2-D map (None with fewer than two design columns).
     pub map: Option<Arc<SegmentMap>>,
+    /// Box-plot numbers of each numeric feature, per segment (original units).
+    pub boxes: Vec<(String, Vec<Option<[f64; 5]>>)>,
 }
 
 /// Segment the rows of `df` into `params.k` groups; with `k_range`, also fit every k in it
@@ -534,6 +536,18 @@ pub fn segment(
         .collect();
     debug_assert!((inertia(x, fit.centroids.view(), &fit.labels) - fit.inertia).abs() < 1e-6);
     let profile = profile(df, &design.transform.columns, &fit.labels, params.k);
+    let boxes = design
+        .transform
+        .columns
+        .iter()
+        .filter_map(|t| match t {
+            crate::data::prep::ColumnTransform::Numeric { name, .. } => Some((
+                name.clone(),
+                quartiles_by_segment(df, name, &fit.labels, params.k),
+            )),
+            crate::data::prep::ColumnTransform::Categorical { .. } => None,
+        })
+        .collect();
     let names = names(&profile, params.k);
     Ok(SegmentResult {
         design,
@@ -545,5 +559,6 @@ pub fn segment(
         profile,
         names,
         map,
+        boxes,
     })
 }

@@ -78,6 +78,14 @@ fn setup_ui(ui: &mut egui::Ui, st: &mut AppState, ds: &Dataset, cmds: &mut Vec<C
         )
         .weak(),
     );
+    ui.checkbox(
+        &mut st.seg.log_skewed,
+        "Log scale for skewed amounts (spend, counts)",
+    )
+    .on_hover_text(
+        "Takes ln(1 + x) of columns whose average is well above their median, so a few big \
+         spenders do not decide the segments alone.",
+    );
     ui.add_space(6.0);
     egui::Grid::new("segment_settings")
         .num_columns(2)
@@ -291,6 +299,62 @@ fn map_ui(ui: &mut egui::Ui, st: &AppState) {
     ui.add_space(8.0);
 }
 
+/// Box plots of one numeric column by segment, the column picked from a list.
+fn boxes_ui(ui: &mut egui::Ui, st: &mut AppState, result: &SegmentResult) {
+    if result.boxes.is_empty() {
+        return;
+    }
+    ui.add_space(10.0);
+    let current = st.seg.box_feature.min(result.boxes.len() - 1);
+    ui.horizontal(|ui| {
+        let label = ui.label(RichText::new("Compare segments on").strong());
+        egui::ComboBox::from_id_salt("box_feature")
+            .selected_text(&result.boxes[current].0)
+            .show_ui(ui, |ui| {
+                for (i, (name, _)) in result.boxes.iter().enumerate() {
+                    ui.selectable_value(&mut st.seg.box_feature, i, name);
+                }
+            })
+            .response
+            .labelled_by(label.id);
+    });
+    let (feature, stats) = &result.boxes[current];
+    let boxes: Vec<egui_plot::BoxElem> = stats
+        .iter()
+        .enumerate()
+        .filter_map(|(i, s)| {
+            let [lo, q1, med, q3, hi] = (*s)?;
+            let name = st.seg.names.get(i).cloned().unwrap_or_default();
+            Some(
+                egui_plot::BoxElem::new(i as f64, egui_plot::BoxSpread::new(lo, q1, med, q3, hi))
+                    .name(name)
+                    .box_width(0.5)
+                    .fill(theme::segment_color(i).gamma_multiply(0.5))
+                    .stroke(egui::Stroke::new(1.5, theme::segment_color(i))),
+            )
+        })
+        .collect();
+    let names = st.seg.names.clone();
+    Plot::new("segment_boxes")
+        .height(220.0)
+        .allow_zoom(false)
+        .allow_drag(false)
+        .allow_scroll(false)
+        .y_axis_label(feature.as_str())
+        .x_grid_spacer(egui_plot::uniform_grid_spacer(|_| [1.0, 1.0, 1.0]))
+        .x_axis_formatter(move |mark, _| {
+            let i = mark.value.round();
+            if (mark.value - i).abs() < 1e-6 && i >= 0.0 {
+                names.get(i as usize).cloned().unwrap_or_default()
+            } else {
+                String::new()
+            }
+        })
+        .show(ui, |p| {
+            p.box_plot(egui_plot::BoxPlot::new(feature.as_str(), boxes))
+        });
+}
+
 /// Green when a segment is above the overall value, red when below, stronger when further.
 fn distance_color(d: f64, dark: bool) -> Color32 {
     let a = (d.abs().min(2.0) / 2.0 * 200.0) as u8;
@@ -385,6 +449,7 @@ fn results_ui(
             }
         }
     });
+    boxes_ui(ui, st, result);
     ui.add_space(10.0);
     ui.label(RichText::new("What makes each segment different").strong())
         .on_hover_text(
