@@ -9,7 +9,7 @@ use eframe::egui;
 use serde::{Deserialize, Serialize};
 
 use crate::analysis::segment::{
-    KScan, SegmentMap, SegmentParams, SegmentProgress, SegmentResult, profile_frame,
+    Algorithm, KScan, SegmentMap, SegmentParams, SegmentProgress, SegmentResult, profile_frame,
     rows_with_segments, scan_k, segment,
 };
 use crate::cli::thousands;
@@ -73,6 +73,7 @@ pub struct SegmentState {
     pub box_feature: usize,
     /// Take ln(1 + x) of skewed money-like columns before standardizing.
     pub log_skewed: bool,
+    pub algorithm: Algorithm,
 }
 
 /// A message in the banner at the top of the window.
@@ -315,6 +316,7 @@ impl MarketLensApp {
             Vec::new()
         };
         SegmentParams {
+            algorithm: self.state.seg.algorithm,
             features,
             k: self.state.seg.k,
             seed: self.state.seg.seed,

@@ -45,7 +45,7 @@ pub struct SegmentArgs {
     /// Number of segments.
     #[arg(long, default_value_t = 4)]
     pub k: usize,
-    /// Algorithm (only kmeans so far).
+    /// Algorithm: kmeans or gmm (Gaussian mixture).
     #[arg(long, default_value = "kmeans")]
     pub algorithm: String,
     /// Random seed: the same file, settings and seed give the same segments.
@@ -174,13 +174,16 @@ pub struct SegmentReport {
 
 /// `marketlens segment`: the text to print, or the error message.
 pub fn segment(args: &SegmentArgs) -> Result<String, String> {
-    use crate::analysis::segment::{SegmentParams, segment};
-    if args.algorithm != "kmeans" {
-        return Err(format!(
-            "the algorithm \u{201c}{}\u{201d} is not available yet; use kmeans",
-            args.algorithm
-        ));
-    }
+    use crate::analysis::segment::{Algorithm, SegmentParams, segment};
+    let algorithm = match args.algorithm.as_str() {
+        "kmeans" => Algorithm::KMeans,
+        "gmm" => Algorithm::Gmm,
+        other => {
+            return Err(format!(
+                "the algorithm \u{201c}{other}\u{201d} is not available; use kmeans or gmm"
+            ));
+        }
+    };
     let ds = load_path(&args.file).map_err(|e| e.to_string())?;
     let params = SegmentParams {
         features: args.features.iter().map(|f| f.trim().to_owned()).collect(),
@@ -188,6 +191,7 @@ pub fn segment(args: &SegmentArgs) -> Result<String, String> {
         seed: args.seed,
         n_init: args.inits,
         max_iter: args.max_iter,
+        algorithm,
         ..SegmentParams::default()
     };
     let result = segment(

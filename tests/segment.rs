@@ -287,3 +287,23 @@ fn the_map_projects_customers_and_centres_onto_two_principal_directions() {
     }
     assert!(!map.axis_names[0].is_empty());
 }
+
+#[test]
+fn gaussian_mixture_segments_are_seeded_and_complete() {
+    use marketlens::analysis::segment::Algorithm;
+    let ds = load_path(&sample("customers.csv")).expect("loads");
+    let mut p = params(5);
+    p.algorithm = Algorithm::Gmm;
+    p.n_init = 2;
+    let a = segment(&ds.df, &p, None, &Reporter::silent()).expect("fits");
+    let b = segment(&ds.df, &p, None, &Reporter::silent()).expect("fits");
+    assert_eq!(a.fit.labels, b.fit.labels);
+    assert_eq!(a.sizes.iter().sum::<usize>(), 5000);
+    assert!(a.sizes.iter().all(|&s| s > 0), "{:?}", a.sizes);
+    // the spread is measured like K-Means' and cannot beat K-Means' optimum by much
+    assert!(
+        a.fit.inertia >= SKLEARN_INERTIA[2].1 * 0.99,
+        "{}",
+        a.fit.inertia
+    );
+}

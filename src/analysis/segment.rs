@@ -106,8 +106,29 @@ fn sample_rows(total: usize, n: usize, seed: u64) -> Vec<usize> {
     idx
 }
 
+/// How segments are found.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Algorithm {
+    /// K-Means: round segments of similar size and spread; fast; live progress.
+    #[default]
+    KMeans,
+    /// Gaussian mixture (full covariance): segments may be stretched or of different spread;
+    /// each customer joins the most likely component.
+    Gmm,
+}
+
+impl Algorithm {
+    pub fn label(self) -> &'static str {
+        match self {
+            Algorithm::KMeans => "K-Means",
+            Algorithm::Gmm => "Gaussian mixture",
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct SegmentParams {
+    pub algorithm: Algorithm,
     pub features: Vec<String>,
     pub k: usize,
     pub seed: u64,
@@ -122,6 +143,7 @@ pub struct SegmentParams {
 impl Default for SegmentParams {
     fn default() -> Self {
         Self {
+            algorithm: Algorithm::KMeans,
             features: Vec::new(),
             k: 4,
             seed: 42,
@@ -329,6 +351,42 @@ pub fn kmeans_with_preview(
     best.ok_or_else(|| SegmentError::Algorithm("no start finished".to_owned()))
 }
 
+/// A Gaussian mixture (linfa-clustering, full covariances, k-means start), `n_init` seeded
+/// runs with the best likelihood kept; each row goes to its most likely component. The
+/// "inertia" reported is the same spread as for K-Means, around the component means.
+pub fn gmm(
+    x: ArrayView2<f64>,
+    params: &SegmentParams,
+    reporter: &Reporter<SegmentProgress>,
+) -> Result<KMeansFit, SegmentError> {
+    use linfa::traits::Predict;
+    use linfa_clustering::GaussianMixtureModel;
+    check_k(x, params.k)?;
+    reporter.check()?;
+    let dataset = DatasetBase::from(x);
+    let model =
+        GaussianMixtureModel::params_with_rng(params.k, Xoshiro256Plus::seed_from_u64(params.seed))
+            .n_runs(params.n_init.max(1) as u64)
+            .max_n_iterations(params.max_iter)
+            .reg_covariance(1e-6)
+            .fit(&dataset)
+            .map_err(|e| {
+                SegmentError::Algorithm(format!("the Gaussian mixture did not fit ({e})"))
+            })?;
+    reporter.check()?;
+    let labels: Vec<usize> = model.predict(&x.to_owned()).to_vec();
+    let centroids = model.means().clone();
+    let spread = inertia(x, centroids.view(), &labels);
+    Ok(KMeansFit {
+        k: params.k,
+        labels,
+        centroids,
+        inertia: spread,
+        history: vec![spread],
+        best_init: 0,
+    })
+}
+
 fn check_k(x: ArrayView2<f64>, k: usize) -> Result<(), SegmentError> {
     if k < 2 {
         return Err(SegmentError::TooFewSegments);
@@ -516,13 +574,16 @@ pub fn segment(
         reporter.report(SegmentProgress::Map(Arc::clone(m)));
     }
     let preview = map.as_ref().map(|m| x.select(Axis(0), &m.rows));
-    let fit = kmeans_with_preview(
-        x,
-        params,
-        params.k,
-        preview.as_ref().map(|p| p.view()),
-        reporter,
-    )?;
+    let fit = match params.algorithm {
+        Algorithm::KMeans => kmeans_with_preview(
+            x,
+            params,
+            params.k,
+            preview.as_ref().map(|p| p.view()),
+            reporter,
+        )?,
+        Algorithm::Gmm => gmm(x, params, reporter)?,
+    };
     let silhouette = sampled_silhouette(x, &fit.labels, params.seed);
     let mut sizes = vec![0usize; params.k];
     for &l in &fit.labels {

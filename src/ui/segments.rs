@@ -5,7 +5,7 @@ use eframe::egui::{self, Color32, RichText};
 use egui_plot::{Line, Plot, PlotPoints};
 
 use super::theme;
-use crate::analysis::segment::{SegmentResult, suggest_k};
+use crate::analysis::segment::{Algorithm, SegmentResult, suggest_k};
 use crate::app::{AppState, Command};
 use crate::cli::{short_number, thousands};
 use crate::data::{ColumnKind, Dataset};
@@ -90,6 +90,26 @@ fn setup_ui(ui: &mut egui::Ui, st: &mut AppState, ds: &Dataset, cmds: &mut Vec<C
     egui::Grid::new("segment_settings")
         .num_columns(2)
         .show(ui, |ui| {
+            let algo_label = ui.label("Method");
+            egui::ComboBox::from_id_salt("segment_algorithm")
+                .selected_text(st.seg.algorithm.label())
+                .show_ui(ui, |ui| {
+                    for a in [Algorithm::KMeans, Algorithm::Gmm] {
+                        let hint = match a {
+                            Algorithm::KMeans => {
+                                "Round groups of similar spread; fast, shown converging live."
+                            }
+                            Algorithm::Gmm => {
+                                "Groups may be stretched or differ in spread; slower."
+                            }
+                        };
+                        ui.selectable_value(&mut st.seg.algorithm, a, a.label())
+                            .on_hover_text(hint);
+                    }
+                })
+                .response
+                .labelled_by(algo_label.id);
+            ui.end_row();
             let k_label = ui.label("Number of segments");
             ui.add(egui::Slider::new(&mut st.seg.k, 2..=10))
                 .labelled_by(k_label.id);
