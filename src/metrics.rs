@@ -3,6 +3,15 @@
 
 use ndarray::ArrayView2;
 
+/// Euclidean distance between two rows.
+pub fn euclidean(a: ndarray::ArrayView1<f64>, b: ndarray::ArrayView1<f64>) -> f64 {
+    a.iter()
+        .zip(b)
+        .map(|(p, q)| (p - q) * (p - q))
+        .sum::<f64>()
+        .sqrt()
+}
+
 /// Sum of squared Euclidean distances from each row to its assigned centroid.
 pub fn inertia(x: ArrayView2<f64>, centroids: ArrayView2<f64>, labels: &[usize]) -> f64 {
     x.rows()
@@ -64,13 +73,7 @@ pub fn silhouette(x: ArrayView2<f64>, labels: &[usize]) -> Option<f64> {
         let xi = x.row(i);
         for j in 0..n {
             if i != j {
-                let d: f64 = xi
-                    .iter()
-                    .zip(x.row(j))
-                    .map(|(a, b)| (a - b) * (a - b))
-                    .sum::<f64>()
-                    .sqrt();
-                sums[labels[j]] += d;
+                sums[labels[j]] += euclidean(xi, x.row(j));
             }
         }
         let own = labels[i];

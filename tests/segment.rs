@@ -307,3 +307,31 @@ fn gaussian_mixture_segments_are_seeded_and_complete() {
         a.fit.inertia
     );
 }
+
+#[test]
+fn hierarchical_segments_on_a_sample_cover_every_row() {
+    let path = sample("customers.csv");
+    let run = || {
+        Command::new(env!("CARGO_BIN_EXE_marketlens"))
+            .args(["segment", path.to_str().expect("utf8"), "--features"])
+            .arg(FEATURES.join(","))
+            .args(["--k", "5", "--algorithm", "hierarchical", "--json"])
+            .output()
+            .expect("runs")
+    };
+    let a = run();
+    assert!(a.status.success(), "{}", String::from_utf8_lossy(&a.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&a.stdout).expect("json");
+    let sizes: Vec<u64> = v["sizes"]
+        .as_array()
+        .expect("sizes")
+        .iter()
+        .filter_map(serde_json::Value::as_u64)
+        .collect();
+    assert_eq!(sizes.len(), 5);
+    assert_eq!(sizes.iter().sum::<u64>(), 5000);
+    assert!(sizes.iter().all(|&s| s > 0));
+    // Ward cannot beat K-Means' optimum on its own objective, and is seeded
+    assert!(v["inertia"].as_f64().unwrap_or(0.0) >= SKLEARN_INERTIA[2].1 * 0.99);
+    assert_eq!(run().stdout, a.stdout);
+}

@@ -17,7 +17,7 @@ use serde::Serialize;
 use super::profile::{ProfileRow, names, profile, quartiles_by_segment};
 use crate::data::prep::{Design, PrepError, PrepOptions, fit_design};
 use crate::jobs::{Cancelled, JobProgress, Reporter};
-use crate::metrics::{inertia, nearest, silhouette};
+use crate::metrics::{euclidean, inertia, nearest, silhouette};
 
 /// Silhouette is O(n²): above this many rows it is computed on a fixed-size seeded sample.
 pub const SILHOUETTE_SAMPLE: usize = 3000;
@@ -115,6 +115,9 @@ pub enum Algorithm {
     /// Gaussian mixture (full covariance): segments may be stretched or of different spread;
     /// each customer joins the most likely component.
     Gmm,
+    /// Hierarchical clustering with Ward linkage on up to 3,000 customers (all of them for
+    /// small files); the others join the nearest segment centre.
+    Ward,
 }
 
 impl Algorithm {
@@ -122,6 +125,7 @@ impl Algorithm {
         match self {
             Algorithm::KMeans => "K-Means",
             Algorithm::Gmm => "Gaussian mixture",
+            Algorithm::Ward => "Hierarchical (Ward)",
         }
     }
 }
@@ -387,6 +391,90 @@ pub fn gmm(
     })
 }
 
+/// Ward works on all pairwise distances: at most this many rows (a seeded sample).
+pub const WARD_SAMPLE: usize = 3000;
+
+/// Agglomerative clustering with Ward linkage (kodama, the library behind linfa's
+/// hierarchical clustering) on a seeded sample of at most [`WARD_SAMPLE`] rows, cut at k
+/// segments; rows outside the sample join the nearest segment centre. Labels are numbered
+/// in order of first appearance, so the result is the same on every run.
+pub fn ward(
+    x: ArrayView2<f64>,
+    params: &SegmentParams,
+    reporter: &Reporter<SegmentProgress>,
+) -> Result<KMeansFit, SegmentError> {
+    let k = params.k;
+    check_k(x, k)?;
+    let rows = sample_rows(x.nrows(), WARD_SAMPLE, params.seed ^ 0x3A3D);
+    let s = x.select(Axis(0), &rows);
+    let m = s.nrows();
+    let mut condensed = Vec::with_capacity(m * (m - 1) / 2);
+    for i in 0..m {
+        reporter.check()?;
+        let a = s.row(i);
+        for j in i + 1..m {
+            condensed.push(euclidean(a, s.row(j)));
+        }
+    }
+    let dendrogram = kodama::linkage(&mut condensed, m, kodama::Method::Ward);
+    reporter.check()?;
+    // union-find over the dendrogram's labels: observations 0..m, merges m..2m-1
+    let mut parent: Vec<usize> = (0..2 * m).collect();
+    fn root(parent: &mut [usize], mut i: usize) -> usize {
+        while parent[i] != i {
+            parent[i] = parent[parent[i]];
+            i = parent[i];
+        }
+        i
+    }
+    for (step_no, step) in dendrogram.steps().iter().take(m - k).enumerate() {
+        let merged = m + step_no;
+        let (a, b) = (
+            root(&mut parent, step.cluster1),
+            root(&mut parent, step.cluster2),
+        );
+        parent[a] = merged;
+        parent[b] = merged;
+    }
+    let mut seen: Vec<usize> = Vec::new();
+    let sample_labels: Vec<usize> = (0..m)
+        .map(|i| {
+            let r = root(&mut parent, i);
+            match seen.iter().position(|&s| s == r) {
+                Some(p) => p,
+                None => {
+                    seen.push(r);
+                    seen.len() - 1
+                }
+            }
+        })
+        .collect();
+    let mut centroids = Array2::<f64>::zeros((k, x.ncols()));
+    let mut counts = vec![0usize; k];
+    for (row, &l) in s.rows().into_iter().zip(&sample_labels) {
+        let mut c = centroids.row_mut(l);
+        c += &row;
+        counts[l] += 1;
+    }
+    for (mut c, &n) in centroids.rows_mut().into_iter().zip(&counts) {
+        c /= n.max(1) as f64;
+    }
+    // sampled rows keep their Ward segment; the others join the nearest centre
+    let (mut labels, _) = nearest(x, centroids.view());
+    for (&r, &l) in rows.iter().zip(&sample_labels) {
+        labels[r] = l;
+    }
+    let spread = inertia(x, centroids.view(), &labels);
+    Ok(KMeansFit {
+        k,
+        labels,
+        centroids,
+        inertia: spread,
+        history: vec![spread],
+        best_init: 0,
+    })
+}
+
 fn check_k(x: ArrayView2<f64>, k: usize) -> Result<(), SegmentError> {
     if k < 2 {
         return Err(SegmentError::TooFewSegments);
@@ -583,6 +671,7 @@ pub fn segment(
             reporter,
         )?,
         Algorithm::Gmm => gmm(x, params, reporter)?,
+        Algorithm::Ward => ward(x, params, reporter)?,
     };
     let silhouette = sampled_silhouette(x, &fit.labels, params.seed);
     let mut sizes = vec![0usize; params.k];
@@ -622,4 +711,43 @@ pub fn segment(
         map,
         boxes,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::array;
+
+    #[test]
+    fn ward_matches_scikit_learn() {
+        // tests/reference/ward_reference.py: AgglomerativeClustering(linkage="ward")
+        let x = array![
+            [1.0, 1.0],
+            [1.2, 0.8],
+            [0.9, 1.1],
+            [5.0, 5.0],
+            [5.2, 4.9],
+            [4.8, 5.3],
+            [9.0, 1.0],
+            [9.1, 1.3],
+            [8.7, 0.9],
+            [3.0, 3.0],
+            [6.5, 2.5],
+            [2.0, 1.8],
+        ];
+        let expected: [(usize, [usize; 12]); 3] = [
+            (2, [0, 0, 0, 1, 1, 1, 1, 1, 1, 0, 1, 0]),
+            (3, [0, 0, 0, 1, 1, 1, 2, 2, 2, 0, 2, 0]),
+            (4, [0, 0, 0, 1, 1, 1, 2, 2, 2, 0, 3, 0]),
+        ];
+        for (k, labels) in expected {
+            let params = SegmentParams {
+                k,
+                algorithm: Algorithm::Ward,
+                ..SegmentParams::default()
+            };
+            let fit = ward(x.view(), &params, &Reporter::silent()).expect("fits");
+            assert_eq!(fit.labels, labels, "k = {k}");
+        }
+    }
 }

@@ -94,13 +94,17 @@ fn setup_ui(ui: &mut egui::Ui, st: &mut AppState, ds: &Dataset, cmds: &mut Vec<C
             egui::ComboBox::from_id_salt("segment_algorithm")
                 .selected_text(st.seg.algorithm.label())
                 .show_ui(ui, |ui| {
-                    for a in [Algorithm::KMeans, Algorithm::Gmm] {
+                    for a in [Algorithm::KMeans, Algorithm::Gmm, Algorithm::Ward] {
                         let hint = match a {
                             Algorithm::KMeans => {
                                 "Round groups of similar spread; fast, shown converging live."
                             }
                             Algorithm::Gmm => {
                                 "Groups may be stretched or differ in spread; slower."
+                            }
+                            Algorithm::Ward => {
+                                "Merges the closest groups step by step (on up to 3,000 \
+                                 customers; the rest join the nearest group)."
                             }
                         };
                         ui.selectable_value(&mut st.seg.algorithm, a, a.label())
