@@ -73,6 +73,8 @@ pub struct SegmentState {
     pub box_feature: usize,
     /// Take ln(1 + x) of skewed money-like columns before standardizing.
     pub log_skewed: bool,
+    /// Standardize numeric columns (mean 0, standard deviation 1); on by default.
+    pub standardize: bool,
     pub algorithm: Algorithm,
 }
 
@@ -321,7 +323,7 @@ impl MarketLensApp {
             k: self.state.seg.k,
             seed: self.state.seg.seed,
             prep: crate::data::prep::PrepOptions {
-                standardize: true,
+                standardize: self.state.seg.standardize,
                 log_columns,
             },
             ..SegmentParams::default()
@@ -631,6 +633,7 @@ impl MarketLensApp {
                 .collect(),
             k: 4,
             seed: 42,
+            standardize: true,
             export_path: default_export_path(&ds),
             ..SegmentState::default()
         };

@@ -73,11 +73,16 @@ fn setup_ui(ui: &mut egui::Ui, st: &mut AppState, ds: &Dataset, cmds: &mut Vec<C
     ui.add_space(6.0);
     ui.label(
         RichText::new(
-            "Numbers: missing values filled with the median, then standardized (mean 0, \
-             standard deviation 1). Categories: one column per value.",
+            "Numbers: missing values filled with the median. Categories: one column per value \
+             (1 or 0).",
         )
         .weak(),
     );
+    ui.checkbox(&mut st.seg.standardize, "Standardize numbers (recommended)")
+        .on_hover_text(
+            "Puts every numeric column on the same scale (mean 0, standard deviation 1), so \
+             that spend in dollars does not outweigh visits or age.",
+        );
     ui.checkbox(
         &mut st.seg.log_skewed,
         "Log scale for skewed amounts (spend, counts)",
