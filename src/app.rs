@@ -69,6 +69,8 @@ pub struct SegmentState {
     /// Where "Save segments" and "Save profile" write (a new file, never the input).
     pub export_path: String,
     pub export_job: Option<JobHandle<(), String>>,
+    /// The system "Save as" dialog, run off the UI thread.
+    pub save_dialog_job: Option<(Instant, JobHandle<(), Option<PathBuf>>)>,
     /// The feature shown in the box plots (index into the result's `boxes`).
     pub box_feature: usize,
     /// Take ln(1 + x) of skewed money-like columns before standardizing.
@@ -129,6 +131,8 @@ pub enum Command {
     ScanK,
     /// Save the input rows with their segment names (`true`) or the profile table.
     ExportSegments(bool),
+    /// Pick the export file with the system dialog.
+    ChooseExportPath,
 }
 
 pub struct MarketLensApp {
@@ -276,6 +280,28 @@ impl MarketLensApp {
             }
             Command::ScanK => self.start_scan(),
             Command::ExportSegments(rows) => self.start_export(rows),
+            Command::ChooseExportPath => {
+                if self.state.seg.save_dialog_job.is_none() {
+                    let current = PathBuf::from(self.state.seg.export_path.trim());
+                    let job = jobs::spawn::<(), _, jobs::JobError, _>(
+                        "save dialog",
+                        self.notifier(),
+                        move |_| {
+                            let mut dialog = rfd::FileDialog::new()
+                                .set_title("Save segments as")
+                                .add_filter("CSV", &["csv"]);
+                            if let Some(name) = current.file_name() {
+                                dialog = dialog.set_file_name(name.to_string_lossy());
+                            }
+                            if let Some(dir) = current.parent().filter(|d| d.is_dir()) {
+                                dialog = dialog.set_directory(dir);
+                            }
+                            Ok(dialog.save_file())
+                        },
+                    );
+                    self.state.seg.save_dialog_job = Some((Instant::now(), job));
+                }
+            }
             Command::ToggleDarkMode => {
                 self.state.persisted.dark_mode = !self.state.persisted.dark_mode;
             }
@@ -544,6 +570,25 @@ impl MarketLensApp {
                     )),
                     Outcome::Cancelled => {}
                 }
+            }
+        }
+        if let Some((started, job)) = self.state.seg.save_dialog_job.as_mut()
+            && let Some(outcome) = job.poll()
+        {
+            let started = *started;
+            self.state.seg.save_dialog_job = None;
+            match outcome {
+                Outcome::Done(Some(path)) => {
+                    self.state.seg.export_path = path.display().to_string();
+                }
+                Outcome::Done(None) if started.elapsed() < DIALOG_FAILED_WITHIN => self.error(
+                    "The system save dialog could not be opened here. Type the file path in \
+                     \u{201c}Save to\u{201d} instead.",
+                ),
+                Outcome::Failed(msg) | Outcome::Panicked(msg) => self.error(format!(
+                    "The save dialog failed ({msg}). Type the file path in \u{201c}Save to\u{201d}."
+                )),
+                _ => {}
             }
         }
         if let Some(job) = self.state.seg.export_job.as_mut()

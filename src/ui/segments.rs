@@ -457,6 +457,13 @@ fn results_ui(
         ui.add(egui::TextEdit::singleline(&mut st.seg.export_path).desired_width(360.0))
             .labelled_by(label.id)
             .on_hover_text("A new CSV file. The input file is never written.");
+        if ui
+            .button("Choose\u{2026}")
+            .on_hover_text("Pick the file with the system's Save dialog.")
+            .clicked()
+        {
+            cmds.push(Command::ChooseExportPath);
+        }
         if st.seg.export_job.is_some() {
             ui.spinner();
         } else {
