@@ -5,6 +5,7 @@ pub mod decode;
 pub mod load;
 pub mod prep;
 pub mod profile;
+pub mod roles;
 pub mod save;
 pub mod sniff;
 pub mod table;
