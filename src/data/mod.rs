@@ -1,6 +1,7 @@
 //! Data: loading CSV files, profiling columns, suggesting roles. No egui here.
 
 pub mod clean;
+pub mod counting;
 pub mod decode;
 pub mod load;
 pub mod prep;
