@@ -10,6 +10,8 @@ use serde::Serialize;
 
 use crate::data::{ColumnKind, ColumnProfile, Dataset, LoadTimings, load_path};
 
+pub mod classify;
+
 #[derive(Parser, Debug)]
 #[command(
     name = "marketlens",
@@ -32,6 +34,8 @@ pub enum Command {
     Inspect(InspectArgs),
     /// Find customer segments with K-Means on the chosen columns.
     Segment(SegmentArgs),
+    /// Predict a yes/no outcome (churn, response) and report AUC, precision, recall, gains.
+    Classify(classify::ClassifyArgs),
 }
 
 #[derive(Args, Debug)]
@@ -102,6 +106,7 @@ pub fn run_command(command: Command) -> ExitCode {
     let result = match command {
         Command::Inspect(args) => inspect(&args),
         Command::Segment(args) => segment(&args),
+        Command::Classify(args) => classify::run(&args),
     };
     match result {
         Ok(text) => {

@@ -9,12 +9,11 @@
 //! This module knows nothing of egui.
 
 use std::any::Any;
-use std::cell::Cell;
 use std::fmt;
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender, TryRecvError};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// Shared flag a job checks to learn that the user pressed Cancel.
@@ -68,9 +67,10 @@ pub trait JobProgress {
 
 /// The work side of a job: sends progress, answers "was I cancelled?".
 pub struct Reporter<P> {
-    sink: Box<dyn Fn(P) + Send>,
+    sink: Box<dyn Fn(P) + Send + Sync>,
     cancel: CancelToken,
-    last_sent: Cell<Option<Instant>>,
+    /// Shared by the threads of one job (a forest's workers report through it too).
+    last_sent: Mutex<Option<Instant>>,
 }
 
 impl<P> Reporter<P> {
@@ -80,27 +80,28 @@ impl<P> Reporter<P> {
     }
 
     /// A reporter that hands progress to `sink` and watches `cancel`.
-    pub fn new(sink: impl Fn(P) + Send + 'static, cancel: CancelToken) -> Self {
+    pub fn new(sink: impl Fn(P) + Send + Sync + 'static, cancel: CancelToken) -> Self {
         Self {
             sink: Box::new(sink),
             cancel,
-            last_sent: Cell::new(None),
+            last_sent: Mutex::new(None),
         }
     }
 
     /// Send a progress event now.
     pub fn report(&self, progress: P) {
-        self.last_sent.set(Some(Instant::now()));
+        if let Ok(mut last) = self.last_sent.lock() {
+            *last = Some(Instant::now());
+        }
         (self.sink)(progress);
     }
 
     /// Send a progress event unless one was sent in the last 50 ms (at most ~20 per second).
     /// The closure is only evaluated when the event is actually sent.
     pub fn report_throttled(&self, progress: impl FnOnce() -> P) {
-        let due = self
-            .last_sent
-            .get()
-            .is_none_or(|t| t.elapsed() >= Duration::from_millis(50));
+        let due = self.last_sent.lock().map_or(true, |t| {
+            t.is_none_or(|t| t.elapsed() >= Duration::from_millis(50))
+        });
         if due {
             self.report(progress());
         }

@@ -1,6 +1,8 @@
 //! Metrics computed by MarketLens itself (linfa's are not relied on), each tested against
 //! scikit-learn's values on fixed inputs.
 
+pub mod classification;
+
 use ndarray::ArrayView2;
 
 /// Euclidean distance between two rows.

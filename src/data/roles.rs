@@ -4,10 +4,10 @@
 use super::profile::{CategoryCount, ColumnProfile};
 use super::{ColumnKind, Role};
 
-const TRUE_WORDS: [&str; 10] = [
+pub(crate) const TRUE_WORDS: [&str; 10] = [
     "yes", "y", "true", "t", "1", "是", "有", "on", "positive", "pos",
 ];
-const FALSE_WORDS: [&str; 10] = [
+pub(crate) const FALSE_WORDS: [&str; 10] = [
     "no", "n", "false", "f", "0", "否", "无", "off", "negative", "neg",
 ];
 
