@@ -12,7 +12,9 @@ use crate::data::{ColumnKind, Dataset, LoadProgress, Role, Source};
 use crate::jobs::{self, JobHandle, Outcome, Reporter};
 use crate::ui;
 
+mod classify;
 mod segments;
+pub use classify::{ClassifyState, EvalChoice, LiveModel, ResultPage};
 pub use segments::SegmentState;
 use segments::default_export_path;
 
@@ -40,6 +42,8 @@ pub enum View {
     #[default]
     Data,
     Segments,
+    /// Churn and response: predict a yes/no outcome.
+    Predict,
 }
 
 /// A message in the banner at the top of the window.
@@ -72,6 +76,7 @@ pub struct AppState {
     pub recent_job: Option<JobHandle<(), RecentCheck>>,
     pub view: View,
     pub seg: SegmentState,
+    pub cls: ClassifyState,
 }
 
 /// What a view asks the app to do.
@@ -95,6 +100,13 @@ pub enum Command {
     ExportSegments(bool),
     /// Pick the export file with the system dialog.
     ChooseExportPath,
+    /// Predict tab: the outcome column changed (index), or its positive value.
+    SetTarget(usize),
+    SetPositive(Option<String>),
+    Train,
+    CancelTraining,
+    /// Save the at-risk list (rows at or above the chosen probability).
+    ExportAtRisk,
 }
 
 pub struct MarketLensApp {
@@ -130,6 +142,7 @@ impl MarketLensApp {
                 recent_job: None,
                 view: View::Data,
                 seg: SegmentState::default(),
+                cls: ClassifyState::default(),
             },
             ctx: cc.egui_ctx.clone(),
             theme_applied: None,
@@ -204,6 +217,10 @@ impl MarketLensApp {
                     job.cancel();
                 }
                 st.seg = SegmentState::default();
+                if let Some(job) = st.cls.job.take() {
+                    job.cancel();
+                }
+                st.cls = ClassifyState::default();
                 st.view = View::Data;
             }
             Command::RemoveRecent(i) => {
@@ -243,6 +260,22 @@ impl MarketLensApp {
             Command::ScanK => self.start_scan(),
             Command::ExportSegments(rows) => self.start_export(rows),
             Command::ChooseExportPath => self.choose_export_path(),
+            Command::SetTarget(col) => {
+                if let Some(ds) = self.state.dataset.clone() {
+                    self.state.cls.target = Some(col);
+                    self.state.cls.positive = None;
+                    self.state.cls.refresh_target(&ds);
+                }
+            }
+            Command::SetPositive(value) => {
+                if let Some(ds) = self.state.dataset.clone() {
+                    self.state.cls.positive = value;
+                    self.state.cls.refresh_target(&ds);
+                }
+            }
+            Command::Train => self.start_training(),
+            Command::CancelTraining => self.cancel_training(),
+            Command::ExportAtRisk => self.start_risk_export(),
             Command::ToggleDarkMode => {
                 self.state.persisted.dark_mode = !self.state.persisted.dark_mode;
             }
@@ -359,6 +392,7 @@ impl MarketLensApp {
             }
         }
         self.poll_segment_jobs();
+        self.poll_classify_jobs();
         if let Some(job) = self.state.recent_job.as_mut()
             && let Some(outcome) = job.poll()
         {
@@ -427,6 +461,10 @@ impl MarketLensApp {
             export_path: default_export_path(&ds),
             ..SegmentState::default()
         };
+        if let Some(job) = st.cls.job.take() {
+            job.cancel();
+        }
+        st.cls = ClassifyState::for_dataset(&ds);
         st.view = View::Data;
         st.selected_column = ds
             .columns
@@ -461,8 +499,12 @@ impl MarketLensApp {
         if ctx.input_mut(|i| i.consume_shortcut(&close)) && self.state.load_job.is_none() {
             self.apply(Command::CloseDataset);
         }
-        if self.state.load_job.is_some() && ctx.input(|i| i.key_pressed(Key::Escape)) {
-            self.apply(Command::CancelLoad);
+        if ctx.input(|i| i.key_pressed(Key::Escape)) {
+            if self.state.load_job.is_some() {
+                self.apply(Command::CancelLoad);
+            } else if self.state.cls.job.is_some() && self.state.view == View::Predict {
+                self.apply(Command::CancelTraining);
+            }
         }
     }
 }
@@ -479,6 +521,7 @@ impl eframe::App for MarketLensApp {
             || self.state.sort_job.is_some()
             || self.state.seg.job.is_some()
             || self.state.seg.scan_job.is_some()
+            || self.state.cls.job.is_some()
         {
             // keep the elapsed time ticking even between progress events
             ctx.request_repaint_after(Duration::from_millis(100));

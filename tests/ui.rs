@@ -330,3 +330,54 @@ fn segments_are_saved_to_new_files_from_the_ui() {
             .is_some()
     );
 }
+
+#[test]
+fn training_from_the_predict_tab_shows_the_roc_chart_and_auc() {
+    let mut harness = with_sample("Customers and churn");
+    harness
+        .get_all_by_label("Predict")
+        .min_by(|a, b| a.rect().min.y.total_cmp(&b.rect().min.y))
+        .expect("tab")
+        .click();
+    harness.run_steps(2);
+    // churn is suggested as the outcome, with its balance shown
+    assert!(harness.query_all_by_label_contains("churn = yes").count() >= 1);
+    harness.get_by_label("Train").click();
+    harness.step();
+    let st = &harness.state().state;
+    assert!(
+        st.cls.job.is_some() || st.cls.result.is_some(),
+        "training started"
+    );
+    wait_until(&mut harness, "training", |app| app.state.cls.job.is_none());
+    let result = harness.state().state.cls.result.clone().expect("a result");
+    assert_eq!(
+        result.models.len(),
+        2,
+        "logistic regression and random forest"
+    );
+    harness.get_by_label("ROC curve");
+    // the AUC of each model: in the chart legend and the metrics table
+    for m in &result.models {
+        let auc = format!("{:.3}", m.auc);
+        assert!(m.auc > 0.75, "{:?} {auc}", m.kind);
+        assert!(
+            harness
+                .query_all_by_label_contains(&format!("{} (AUC {auc})", m.kind.label()))
+                .count()
+                >= 1,
+            "legend entry for {:?}",
+            m.kind
+        );
+        assert!(
+            harness.query_all_by_label(&auc).count() >= 1,
+            "table cell {auc}"
+        );
+    }
+    // the other pages open
+    for page in ["Gains and campaign", "At-risk list", "What drives it"] {
+        harness.get_by_label(page).click();
+        harness.run_steps(2);
+    }
+    assert!(harness.query_all_by_label_contains("recency_days").count() >= 1);
+}

@@ -1,9 +1,15 @@
 //! Views. Each draws part of [`AppState`] and returns [`Command`]s; none does file I/O or
 //! heavy work (that happens in jobs started by the app).
 
+pub mod at_risk;
+pub mod campaign;
+pub mod classify;
 pub mod columns;
 pub mod data_view;
+pub mod drivers;
+pub mod gains;
 pub mod loading;
+pub mod roc;
 pub mod segments;
 pub mod start;
 pub mod theme;
@@ -31,6 +37,10 @@ pub fn draw(ui: &mut egui::Ui, st: &mut AppState) -> Vec<Command> {
         && st.view == View::Segments
     {
         segments::ui(ui, st, &ds, &mut cmds);
+    } else if let Some(ds) = st.dataset.clone()
+        && st.view == View::Predict
+    {
+        classify::ui(ui, st, &ds, &mut cmds);
     } else if let Some(ds) = st.dataset.clone() {
         egui::Panel::left("columns")
             .resizable(true)
@@ -85,6 +95,11 @@ fn toolbar_ui(ui: &mut egui::Ui, st: &AppState, cmds: &mut Vec<Command>) {
                     View::Segments,
                     "Segments",
                     "Find groups of similar customers (K-Means).",
+                ),
+                (
+                    View::Predict,
+                    "Predict",
+                    "Predict a yes/no outcome such as churn or response, and see who is at risk.",
                 ),
             ] {
                 if ui
@@ -180,4 +195,26 @@ fn drop_overlay(ui: &mut egui::Ui) {
         egui::FontId::proportional(32.0),
         egui::Color32::WHITE,
     );
+}
+
+/// A running job: its progress bar, what it is doing with the time left, and a Cancel
+/// button. Returns true when Cancel was clicked.
+pub fn job_progress_ui<P: crate::jobs::JobProgress, T>(
+    ui: &mut egui::Ui,
+    job: &crate::jobs::JobHandle<P, T>,
+    cancel_hint: &str,
+) -> bool {
+    let fraction = job.latest().and_then(|p| p.fraction()).unwrap_or(0.0);
+    ui.add(egui::ProgressBar::new(fraction).show_percentage());
+    let mut text = job
+        .latest()
+        .map_or_else(|| "Starting\u{2026}".to_owned(), |p| p.describe());
+    if let Some(eta) = job.eta() {
+        text.push_str(&format!(
+            " \u{b7} about {:.0} s left",
+            eta.as_secs_f32().ceil()
+        ));
+    }
+    ui.label(text);
+    ui.button("Cancel").on_hover_text(cancel_hint).clicked()
 }

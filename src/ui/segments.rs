@@ -151,23 +151,7 @@ fn setup_ui(ui: &mut egui::Ui, st: &mut AppState, ds: &Dataset, cmds: &mut Vec<C
     }
     ui.add_space(8.0);
     if let Some(job) = &st.seg.job {
-        let fraction = job.latest().and_then(JobProgress::fraction).unwrap_or(0.0);
-        ui.add(egui::ProgressBar::new(fraction).show_percentage());
-        let mut text = job
-            .latest()
-            .map_or_else(|| "Starting\u{2026}".to_owned(), JobProgress::describe);
-        if let Some(eta) = job.eta() {
-            text.push_str(&format!(
-                " \u{b7} about {:.0} s left",
-                eta.as_secs_f32().ceil()
-            ));
-        }
-        ui.label(text);
-        if ui
-            .button("Cancel")
-            .on_hover_text("Stop training.")
-            .clicked()
-        {
+        if super::job_progress_ui(ui, job, "Stop training.") {
             cmds.push(Command::CancelSegments);
         }
     } else {

@@ -1,0 +1,365 @@
+//! The Predict tab's side of the app: the settings the view edits, starting and cancelling a
+//! training job, the live curves it streams, and exporting the at-risk list.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use super::MarketLensApp;
+use crate::analysis::classify::{
+    ClassifyParams, ClassifyProgress, ClassifyResult, Evaluation, Imbalance, classify,
+};
+use crate::analysis::models::{ModelKind, ModelSettings};
+use crate::analysis::target::{Target, read_target};
+use crate::cli::thousands;
+use crate::data::save::write_csv_atomic;
+use crate::data::{ColumnKind, Dataset, Role};
+use crate::jobs::{self, JobHandle, Outcome};
+
+/// How the models are judged, as chosen in the view.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum EvalChoice {
+    #[default]
+    Split,
+    KFold,
+    TestFile,
+}
+
+/// Which result page is shown.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ResultPage {
+    #[default]
+    Performance,
+    Gains,
+    AtRisk,
+    Drivers,
+}
+
+/// A live curve of one fit while training: (iteration, loss) and the current ROC.
+#[derive(Clone, Debug, Default)]
+pub struct LiveModel {
+    pub model: Option<ModelKind>,
+    pub loss: Vec<[f64; 2]>,
+    pub roc: Vec<[f64; 2]>,
+    pub auc: Option<f64>,
+    pub trees: Option<(usize, usize)>,
+}
+
+/// The churn/response workbench.
+pub struct ClassifyState {
+    /// Column index of the outcome.
+    pub target: Option<usize>,
+    /// The value counted as positive (None = detected).
+    pub positive: Option<String>,
+    /// The target as read with the current choice, or why it cannot be used.
+    pub target_info: Option<Result<Target, String>>,
+    pub features: Vec<bool>,
+    pub models: Vec<(ModelKind, bool)>,
+    pub eval: EvalChoice,
+    pub test_share: f64,
+    pub folds: usize,
+    pub test_path: String,
+    pub seed: u64,
+    pub settings: ModelSettings,
+    pub imbalance: Imbalance,
+    pub job: Option<JobHandle<ClassifyProgress, ClassifyResult>>,
+    /// One per model of the running comparison (filled as events arrive).
+    pub live: Vec<LiveModel>,
+    pub result: Option<Arc<ClassifyResult>>,
+    /// The model whose details are shown (index into the result's models).
+    pub selected: usize,
+    pub threshold: f64,
+    pub page: ResultPage,
+    /// Campaign planner: cost of one contact and value of one saved/converted customer.
+    pub cost: f64,
+    pub value: f64,
+    /// At-risk list: only rows at or above this probability.
+    pub risk_min: f64,
+    pub export_path: String,
+    pub export_job: Option<JobHandle<(), String>>,
+}
+
+impl Default for ClassifyState {
+    fn default() -> Self {
+        Self {
+            target: None,
+            positive: None,
+            target_info: None,
+            features: Vec::new(),
+            models: ModelKind::ALL
+                .into_iter()
+                .map(|k| (k, matches!(k, ModelKind::Logistic | ModelKind::Forest)))
+                .collect(),
+            eval: EvalChoice::Split,
+            test_share: 0.3,
+            folds: 5,
+            test_path: String::new(),
+            seed: 42,
+            settings: ModelSettings::default(),
+            imbalance: Imbalance::None,
+            job: None,
+            live: Vec::new(),
+            result: None,
+            selected: 0,
+            threshold: 0.5,
+            page: ResultPage::Performance,
+            cost: 5.0,
+            value: 100.0,
+            risk_min: 0.5,
+            export_path: String::new(),
+            export_job: None,
+        }
+    }
+}
+
+impl ClassifyState {
+    /// Fresh settings for a newly opened file: the suggested target, the feature columns.
+    pub fn for_dataset(ds: &Dataset) -> Self {
+        let target = ds.columns.iter().position(|c| c.role == Role::Target);
+        let mut st = ClassifyState {
+            target,
+            features: ds
+                .columns
+                .iter()
+                .map(|c| {
+                    c.role == Role::Feature
+                        && matches!(
+                            c.kind,
+                            ColumnKind::Numeric | ColumnKind::Categorical | ColumnKind::Boolean
+                        )
+                })
+                .collect(),
+            export_path: default_risk_path(ds),
+            ..ClassifyState::default()
+        };
+        st.refresh_target(ds);
+        st
+    }
+
+    /// Re-read the target column after the choice changed (cheap: one pass over a column).
+    pub fn refresh_target(&mut self, ds: &Dataset) {
+        self.target_info = self.target.and_then(|t| ds.columns.get(t)).map(|c| {
+            read_target(&ds.df, &c.name, self.positive.as_deref()).map_err(|e| e.to_string())
+        });
+        if let Some(t) = self.target
+            && let Some(f) = self.features.get_mut(t)
+        {
+            *f = false;
+        }
+    }
+
+    pub fn is_training(&self) -> bool {
+        self.job.is_some()
+    }
+}
+
+/// "customers_at_risk.csv" beside the input (or in the working folder for a sample).
+pub fn default_risk_path(ds: &Dataset) -> String {
+    let stem = std::path::Path::new(&ds.file_name)
+        .file_stem()
+        .map_or_else(|| "data".to_owned(), |s| s.to_string_lossy().into_owned());
+    let name = format!("{stem}_at_risk.csv");
+    match ds.path.as_ref().and_then(|p| p.parent()) {
+        Some(dir) if !dir.as_os_str().is_empty() => dir.join(name).display().to_string(),
+        _ => name,
+    }
+}
+
+impl MarketLensApp {
+    fn classify_params(&self, ds: &Dataset) -> Result<ClassifyParams, String> {
+        let st = &self.state.cls;
+        let target = st
+            .target
+            .and_then(|t| ds.columns.get(t))
+            .ok_or("Choose the outcome to predict first.")?;
+        let features: Vec<String> = ds
+            .columns
+            .iter()
+            .zip(&st.features)
+            .filter(|(c, on)| **on && c.name != target.name)
+            .map(|(c, _)| c.name.clone())
+            .collect();
+        if features.is_empty() {
+            return Err("Tick at least one feature to learn from.".to_owned());
+        }
+        let models: Vec<ModelKind> = st.models.iter().filter(|m| m.1).map(|m| m.0).collect();
+        if models.is_empty() {
+            return Err("Tick at least one model.".to_owned());
+        }
+        let evaluation = match st.eval {
+            EvalChoice::Split => Evaluation::Split {
+                test_share: st.test_share,
+            },
+            EvalChoice::KFold => Evaluation::KFold { folds: st.folds },
+            EvalChoice::TestFile => {
+                // read on the job thread; see start_training
+                Evaluation::Split {
+                    test_share: st.test_share,
+                }
+            }
+        };
+        Ok(ClassifyParams {
+            target: target.name.clone(),
+            positive: st.positive.clone(),
+            features,
+            models,
+            evaluation,
+            seed: st.seed,
+            settings: st.settings.clone(),
+            imbalance: st.imbalance,
+            ..ClassifyParams::default()
+        })
+    }
+
+    pub(super) fn start_training(&mut self) {
+        let Some(ds) = self.state.dataset.clone() else {
+            return;
+        };
+        let mut params = match self.classify_params(&ds) {
+            Ok(p) => p,
+            Err(e) => {
+                self.error(e);
+                return;
+            }
+        };
+        if let Some(old) = self.state.cls.job.take() {
+            old.cancel();
+        }
+        let test_path = (self.state.cls.eval == EvalChoice::TestFile)
+            .then(|| PathBuf::from(self.state.cls.test_path.trim()));
+        self.state.cls.live = params.models.iter().map(|_| LiveModel::default()).collect();
+        self.state.cls.result = None;
+        self.state.cls.selected = 0;
+        self.state.cls.job = Some(jobs::spawn("train classifier", self.notifier(), move |r| {
+            if let Some(path) = test_path {
+                if path.as_os_str().is_empty() {
+                    return Err(jobs::JobError::Failed(
+                        "Choose the test file (a CSV with the same columns).".to_owned(),
+                    ));
+                }
+                let test = crate::data::load_path(&path)
+                    .map_err(|e| jobs::JobError::Failed(e.to_string()))?;
+                params.evaluation = Evaluation::TestFile {
+                    df: test.df,
+                    name: test.file_name,
+                };
+            }
+            classify(&ds.df, &params, r).map_err(jobs::JobError::from)
+        }));
+    }
+
+    pub(super) fn cancel_training(&mut self) {
+        if let Some(job) = self.state.cls.job.take() {
+            job.cancel();
+            self.banner("Training stopped.", false);
+        }
+    }
+
+    pub(super) fn start_risk_export(&mut self) {
+        let (Some(ds), Some(result)) = (self.state.dataset.clone(), self.state.cls.result.clone())
+        else {
+            return;
+        };
+        let st = &self.state.cls;
+        let Some(model) = result.models.get(st.selected) else {
+            return;
+        };
+        if result.scored_test_file {
+            self.error("The at-risk list of a test file is saved with the command line (classify --scores).");
+            return;
+        }
+        let path = PathBuf::from(st.export_path.trim());
+        let min = st.risk_min;
+        let scores = model.all_scores.clone();
+        let ranked = std::sync::Arc::clone(&model.ranked);
+        self.state.cls.export_job = Some(jobs::spawn::<(), _, jobs::JobError, _>(
+            "export at-risk list",
+            self.notifier(),
+            move |_| {
+                let rows: Vec<usize> = ranked
+                    .iter()
+                    .copied()
+                    .take_while(|&r| scores[r] >= min)
+                    .collect();
+                let mut df = crate::analysis::classify::ranked_rows(&ds.df, &rows, &scores)
+                    .map_err(|e| jobs::JobError::Failed(e.to_string()))?;
+                write_csv_atomic(&mut df, &path, ds.path.as_deref())
+                    .map_err(|e| jobs::JobError::Failed(e.to_string()))?;
+                Ok(format!(
+                    "Saved {} customers to {}.",
+                    thousands(df.height()),
+                    path.display()
+                ))
+            },
+        ));
+    }
+
+    /// Apply what the training and export jobs reported.
+    pub(super) fn poll_classify_jobs(&mut self) {
+        let st = &mut self.state.cls;
+        if let Some(job) = st.job.as_mut() {
+            let live = &mut st.live;
+            let outcome = job.drain(|p| match p {
+                ClassifyProgress::Started(stage) => {
+                    if let Some(l) = live.get_mut(stage.model_index) {
+                        l.model = Some(stage.model);
+                        l.loss.clear();
+                    }
+                }
+                ClassifyProgress::Loss {
+                    stage,
+                    iteration,
+                    loss,
+                    ..
+                } => {
+                    if let Some(l) = live.get_mut(stage.model_index) {
+                        l.loss.push([*iteration as f64, *loss]);
+                    }
+                }
+                ClassifyProgress::Trees { stage, done, total } => {
+                    if let Some(l) = live.get_mut(stage.model_index) {
+                        l.trees = Some((*done, *total));
+                    }
+                }
+                ClassifyProgress::Roc { stage, points, auc } => {
+                    if let Some(l) = live.get_mut(stage.model_index) {
+                        l.model = Some(stage.model);
+                        l.roc = points.clone();
+                        l.auc = Some(*auc);
+                    }
+                }
+                ClassifyProgress::Preparing | ClassifyProgress::Importance { .. } => {}
+            });
+            if let Some(outcome) = outcome {
+                st.job = None;
+                match outcome {
+                    Outcome::Done(result) => {
+                        st.selected = result
+                            .best()
+                            .and_then(|b| result.models.iter().position(|m| std::ptr::eq(m, b)))
+                            .unwrap_or(0);
+                        st.result = Some(Arc::new(result));
+                        st.threshold = 0.5;
+                    }
+                    Outcome::Failed(msg) => self.error(msg),
+                    Outcome::Cancelled => {}
+                    Outcome::Panicked(msg) => self.error(format!(
+                        "Training hit an internal error ({msg}). MarketLens is still running."
+                    )),
+                }
+            }
+        }
+        let st = &mut self.state.cls;
+        if let Some(job) = st.export_job.as_mut()
+            && let Some(outcome) = job.poll()
+        {
+            st.export_job = None;
+            match outcome {
+                Outcome::Done(msg) => self.banner(msg, false),
+                Outcome::Failed(msg) | Outcome::Panicked(msg) => {
+                    self.error(format!("Could not save the list: {msg}"));
+                }
+                Outcome::Cancelled => {}
+            }
+        }
+    }
+}

@@ -1,0 +1,422 @@
+//! What drives the score: permutation importance for any model (how much worse the ranking
+//! gets when a column is shuffled), and for logistic regression its weights with odds ratios
+//! in plain words.
+
+use eframe::egui::{self, Color32, RichText};
+use egui_plot::{Bar, BarChart, Legend, Plot};
+
+use super::theme;
+use crate::analysis::classify::ClassifyResult;
+use crate::analysis::drivers::{Coefficient, Driver};
+use crate::app::{AppState, Command};
+use crate::cli::short_number;
+use crate::data::Dataset;
+use crate::data::prep::{ColumnTransform, Transform};
+
+/// At most this many bars per chart and rows in the table.
+const TOP: usize = 15;
+/// Height of one bar of a horizontal bar chart, in points.
+const BAR_HEIGHT: f32 = 24.0;
+/// Bars that lower the probability (the accent colour marks those that raise it).
+const LOWERS: Color32 = Color32::from_rgb(0xE0, 0x7B, 0x1A);
+
+pub fn ui(
+    ui: &mut egui::Ui,
+    st: &mut AppState,
+    result: &ClassifyResult,
+    _ds: &Dataset,
+    _cmds: &mut Vec<Command>,
+) {
+    let Some(model) = result.models.get(st.cls.selected) else {
+        ui.label("There is no trained model to show. Train a model first.");
+        return;
+    };
+    let who = format!("{} = {}", result.target.column, result.target.positive);
+
+    ui.heading("What drives the score");
+    ui.label(
+        RichText::new(format!(
+            "{}: which columns it relies on to spot {who} customers.",
+            model.kind.label()
+        ))
+        .weak(),
+    );
+    ui.add_space(6.0);
+
+    ui.label(RichText::new("Importance of each column").strong())
+        .on_hover_text(
+            "Permutation importance: the drop in AUC when the column's values are shuffled \
+             between customers. AUC measures how well the model ranks customers (0.5 = coin \
+             flip, 1 = perfect).",
+        );
+    ui.label(
+        "How much worse the model ranks customers when a column's values are shuffled: the \
+         longer the bar, the more the model relies on it.",
+    );
+    if model.drivers.is_empty() {
+        ui.label(
+            RichText::new(
+                "Importance was not measured for this model (or the evaluated customers all \
+                 have the same outcome).",
+            )
+            .weak(),
+        );
+    } else {
+        importance_chart(ui, &model.drivers);
+        if model.drivers.iter().any(|d| d.auc_drop < 0.0) {
+            ui.label(
+                RichText::new(
+                    "A bar below zero means shuffling that column made no real difference \
+                     (the small change is chance).",
+                )
+                .weak(),
+            );
+        }
+    }
+
+    if !model.coefficients.is_empty() {
+        ui.add_space(14.0);
+        coefficients_ui(ui, &model.coefficients, &result.transform, &who);
+    }
+}
+
+/// The top `TOP` items sorted by `size` (largest first), with the rest counted.
+fn top_by<T>(items: &[T], size: impl Fn(&T) -> f64) -> (Vec<&T>, usize) {
+    let mut sorted: Vec<&T> = items.iter().collect();
+    sorted.sort_by(|a, b| size(b).total_cmp(&size(a)));
+    let rest = sorted.len().saturating_sub(TOP);
+    sorted.truncate(TOP);
+    (sorted, rest)
+}
+
+/// A feature name short enough for an axis label.
+fn axis_name(name: &str) -> String {
+    const MAX: usize = 32;
+    match name.char_indices().nth(MAX) {
+        Some((cut, _)) => format!("{}\u{2026}", &name[..cut]),
+        None => name.to_owned(),
+    }
+}
+
+/// A horizontal bar chart's plot, with `names[i]` as the label of the bar at y = i.
+fn bar_plot(id: &str, names: Vec<String>, x_label: &str) -> Plot<'static> {
+    let bars = names.len();
+    Plot::new(id)
+        .height(BAR_HEIGHT * bars as f32 + 70.0)
+        .allow_zoom(false)
+        .allow_drag(false)
+        .allow_scroll(false)
+        .show_grid([true, false])
+        .include_y(-0.6)
+        .include_y(bars as f64 - 0.4)
+        .include_x(0.0)
+        .x_axis_label(x_label.to_owned())
+        .y_grid_spacer(egui_plot::uniform_grid_spacer(|_| [1.0, 1.0, 1.0]))
+        .y_axis_formatter(move |mark, _| {
+            let i = mark.value.round();
+            if (mark.value - i).abs() < 1e-6 && i >= 0.0 {
+                names.get(i as usize).cloned().unwrap_or_default()
+            } else {
+                String::new()
+            }
+        })
+}
+
+fn importance_chart(ui: &mut egui::Ui, drivers: &[Driver]) {
+    let (shown, rest) = top_by(drivers, |d| d.auc_drop);
+    let k = shown.len();
+    // the largest at the top: the first driver goes to y = k - 1
+    let names: Vec<String> = shown.iter().rev().map(|d| axis_name(&d.feature)).collect();
+    let bars: Vec<Bar> = shown
+        .iter()
+        .enumerate()
+        .map(|(i, d)| {
+            Bar::new((k - 1 - i) as f64, d.auc_drop)
+                .name(&d.feature)
+                .width(0.7)
+        })
+        .collect();
+    bar_plot(
+        "drivers_importance",
+        names,
+        "drop in AUC when the column is shuffled",
+    )
+    .width(ui.available_width())
+    .show(ui, |p| {
+        p.bar_chart(
+            BarChart::new("drop in AUC", bars)
+                .color(theme::ACCENT)
+                .horizontal()
+                .element_formatter(Box::new(|bar, _| {
+                    format!("{}\nAUC drops by {:.3} when shuffled", bar.name, bar.value)
+                })),
+        );
+    });
+    if rest > 0 {
+        ui.label(RichText::new(format!("{rest} more columns matter less.")).weak());
+    }
+}
+
+fn coefficients_ui(
+    ui: &mut egui::Ui,
+    coefficients: &[Coefficient],
+    transform: &Transform,
+    who: &str,
+) {
+    ui.label(RichText::new("Weights of the logistic regression").strong())
+        .on_hover_text(
+            "Each weight is how strongly the column pushes the probability up (positive) or \
+             down (negative), for one standard deviation of a number or for belonging to a \
+             group. Weights can be compared with each other.",
+        );
+    let (shown, rest) = top_by(coefficients, |c| c.coef.abs());
+    let k = shown.len();
+    let names: Vec<String> = shown.iter().rev().map(|c| axis_name(&c.name)).collect();
+    let bar = |i: usize, c: &Coefficient| {
+        Bar::new((k - 1 - i) as f64, c.coef)
+            .name(&c.name)
+            .width(0.7)
+    };
+    let raises: Vec<Bar> = shown
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.coef >= 0.0)
+        .map(|(i, c)| bar(i, c))
+        .collect();
+    let lowers: Vec<Bar> = shown
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.coef < 0.0)
+        .map(|(i, c)| bar(i, c))
+        .collect();
+    let format = |bar: &Bar, _: &BarChart| {
+        format!(
+            "{}\nweight {:+.3}, odds \u{d7} {:.2}",
+            bar.name,
+            bar.value,
+            bar.value.exp()
+        )
+    };
+    bar_plot("drivers_coefficients", names, "weight (log-odds per step)")
+        .width(ui.available_width())
+        .legend(Legend::default())
+        .show(ui, |p| {
+            p.bar_chart(
+                BarChart::new("raises the probability", raises)
+                    .color(theme::ACCENT)
+                    .horizontal()
+                    .element_formatter(Box::new(format)),
+            );
+            p.bar_chart(
+                BarChart::new("lowers the probability", lowers)
+                    .color(LOWERS)
+                    .horizontal()
+                    .element_formatter(Box::new(format)),
+            );
+        });
+    ui.add_space(6.0);
+    egui::Grid::new("drivers_coefficients_table")
+        .num_columns(4)
+        .striped(true)
+        .spacing([16.0, 4.0])
+        .show(ui, |ui| {
+            ui.label(RichText::new("Column").strong())
+                .on_hover_text("A number column, or one value of a category column.");
+            ui.label(RichText::new("Weight").strong()).on_hover_text(
+                "The model's coefficient on the log-odds scale: above 0 raises the \
+                 probability, below 0 lowers it.",
+            );
+            ui.label(RichText::new("Odds ratio").strong())
+                .on_hover_text(format!(
+                    "e to the power of the weight: how the odds of {who} multiply for one step of \
+                 the column (above 1 raises them, below 1 lowers them)."
+                ));
+            ui.label(RichText::new("What it means").strong());
+            ui.end_row();
+            for c in &shown {
+                ui.label(&c.name);
+                let color = if c.coef >= 0.0 { theme::ACCENT } else { LOWERS };
+                ui.label(RichText::new(format!("{:+.3}", c.coef)).color(color));
+                ui.label(format!("{:.2}", c.odds_ratio));
+                ui.add(egui::Label::new(meaning(c, transform, who)).wrap());
+                ui.end_row();
+            }
+        });
+    if rest > 0 {
+        ui.label(RichText::new(format!("{rest} more weights are smaller.")).weak());
+    }
+}
+
+/// "multiplies the odds of churn = yes by 1.80" / "divides the odds … by 1.61".
+fn effect(odds_ratio: f64, who: &str) -> String {
+    if !odds_ratio.is_finite() || odds_ratio <= 0.0 {
+        format!("changes the odds of {who} by an amount that cannot be shown")
+    } else if (odds_ratio - 1.0).abs() < 0.005 {
+        format!("hardly changes the odds of {who}")
+    } else if odds_ratio >= 1.0 {
+        format!("multiplies the odds of {who} by {odds_ratio:.2}")
+    } else {
+        format!("divides the odds of {who} by {:.2}", 1.0 / odds_ratio)
+    }
+}
+
+/// A size for people: about three significant digits ("35.2", "789", "7.8", "0.0123").
+fn three_digits(v: f64) -> String {
+    let a = v.abs();
+    if !v.is_finite() || a < 1.0 {
+        return short_number(v);
+    }
+    let decimals = if a >= 100.0 {
+        0
+    } else if a >= 10.0 {
+        1
+    } else {
+        2
+    };
+    let s = format!("{v:.decimals$}");
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_owned()
+    } else {
+        s
+    }
+}
+
+/// One weight in plain words, using how the column was prepared.
+fn meaning(c: &Coefficient, transform: &Transform, who: &str) -> String {
+    let effect = effect(c.odds_ratio, who);
+    for t in &transform.columns {
+        match t {
+            ColumnTransform::Numeric { name, std, log, .. } if *name == c.name => {
+                return if *log {
+                    let std = if std.is_finite() && *std > 0.0 {
+                        *std
+                    } else {
+                        1.0
+                    };
+                    let factor = three_digits(std.exp());
+                    if (std - 1.0).abs() < 1e-12 {
+                        format!("Each time 1 + {name} grows {factor}-fold, the model {effect}")
+                    } else {
+                        format!(
+                            "Each time 1 + {name} grows {factor}-fold (one standard deviation \
+                             on a log scale), the model {effect}"
+                        )
+                    }
+                } else if let Some(u) = c.unit {
+                    let unit = three_digits(u);
+                    format!("Each extra {unit} of {name} (one standard deviation) {effect}")
+                } else {
+                    format!("Each extra 1 of {name} {effect}")
+                };
+            }
+            ColumnTransform::Categorical { name, categories }
+                if categories.iter().any(|v| format!("{name} = {v}") == c.name) =>
+            {
+                return format!(
+                    "Being {} {effect} (compared with an average value of {name})",
+                    c.name
+                );
+            }
+            _ => {}
+        }
+    }
+    if c.name.contains(" = ") {
+        format!(
+            "Being {} {effect} (compared with the average customer)",
+            c.name
+        )
+    } else if let Some(u) = c.unit {
+        format!(
+            "Each extra {} (one standard deviation) {effect}",
+            short_number(u)
+        )
+    } else {
+        format!("One step up {effect}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn coef(name: &str, c: f64, unit: Option<f64>) -> Coefficient {
+        Coefficient {
+            name: name.to_owned(),
+            coef: c,
+            odds_ratio: c.exp(),
+            unit,
+        }
+    }
+
+    fn transform() -> Transform {
+        Transform {
+            columns: vec![
+                ColumnTransform::Numeric {
+                    name: "recency".to_owned(),
+                    median: 10.0,
+                    mean: 20.0,
+                    std: 35.2,
+                    log: false,
+                },
+                ColumnTransform::Numeric {
+                    name: "spend".to_owned(),
+                    median: 10.0,
+                    mean: 2.0,
+                    std: 0.5,
+                    log: true,
+                },
+                ColumnTransform::Categorical {
+                    name: "channel".to_owned(),
+                    categories: vec!["Shop".to_owned(), "Web".to_owned()],
+                },
+            ],
+        }
+    }
+
+    #[test]
+    fn numbers_per_standard_deviation() {
+        let text = meaning(
+            &coef("recency", 1.8f64.ln(), Some(35.2)),
+            &transform(),
+            "churn = yes",
+        );
+        assert_eq!(
+            text,
+            "Each extra 35.2 of recency (one standard deviation) multiplies the odds of \
+             churn = yes by 1.80"
+        );
+    }
+
+    #[test]
+    fn categories_and_lower_odds() {
+        let text = meaning(
+            &coef("channel = Web", 0.5f64.ln(), None),
+            &transform(),
+            "churn = yes",
+        );
+        assert!(text.starts_with("Being channel = Web divides the odds of churn = yes by 2.00"));
+    }
+
+    #[test]
+    fn log_columns_say_fold() {
+        let text = meaning(&coef("spend", 0.3, None), &transform(), "churn = yes");
+        assert!(text.contains("grows 1.65-fold"), "{text}");
+    }
+
+    #[test]
+    fn units_are_rounded_for_people() {
+        assert_eq!(three_digits(92.494), "92.5");
+        assert_eq!(three_digits(788.96), "789");
+        assert_eq!(three_digits(7.8019), "7.8");
+        assert_eq!(three_digits(35.2), "35.2");
+    }
+
+    #[test]
+    fn top_keeps_fifteen_largest() {
+        let items: Vec<f64> = (0..20).map(f64::from).collect();
+        let (shown, rest) = top_by(&items, |v| *v);
+        assert_eq!(shown.len(), TOP);
+        assert_eq!(rest, 5);
+        assert_eq!(shown.first().copied(), Some(&19.0));
+    }
+}
