@@ -102,7 +102,7 @@ impl Default for ClassifyState {
             selected: 0,
             threshold: 0.5,
             page: ResultPage::Performance,
-            cost: 5.0,
+            cost: 20.0,
             value: 100.0,
             risk_min: 0.5,
             export_path: String::new(),
