@@ -83,11 +83,20 @@ pub enum ClassifyError {
     #[error("{0}")]
     Target(#[from] TargetError),
     #[error("{0}")]
-    Prep(#[from] PrepError),
+    Prep(PrepError),
     #[error("{0}")]
     Problem(String),
     #[error("Cancelled.")]
     Cancelled,
+}
+
+impl From<PrepError> for ClassifyError {
+    fn from(e: PrepError) -> Self {
+        match e {
+            PrepError::Stopped => ClassifyError::Cancelled,
+            other => ClassifyError::Prep(other),
+        }
+    }
 }
 
 impl From<Cancelled> for ClassifyError {

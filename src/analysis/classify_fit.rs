@@ -14,7 +14,7 @@ use super::classify::{
 use super::drivers::{coefficients, permutation_importance};
 use super::models::{Fitted, ModelKind, TrainEvent, TrainSetup, fit_model};
 use super::target::{SplitMix64, Target, stratified_folds, stratified_split};
-use crate::data::prep::{Transform, apply, fit_design};
+use crate::data::prep::{Transform, apply_until, fit_design_until};
 use crate::jobs::Reporter;
 use crate::metrics::classification::{
     Confusion, average_precision, gains, log_loss, pr_curve, roc_curve,
@@ -118,8 +118,10 @@ fn fit_fold(
 ) -> Result<FoldFit, ClassifyError> {
     reporter.check()?;
     reporter.report(ClassifyProgress::Started(stage));
-    let design = fit_design(fold.train, &params.features, &params.prep)?;
-    let (eval_x, _) = apply(fold.eval, &design.transform)?;
+    let token = reporter.cancel_token();
+    let cancelled = move || token.is_cancelled();
+    let design = fit_design_until(fold.train, &params.features, &params.prep, &cancelled)?;
+    let (eval_x, _) = apply_until(fold.eval, &design.transform, &cancelled)?;
     let token = reporter.cancel_token();
     let stop = move || token.is_cancelled();
     let setup = TrainSetup {
@@ -321,7 +323,8 @@ impl Run<'_> {
         } else {
             last.ok_or_else(|| ClassifyError::Problem("Nothing was trained.".to_owned()))?
         };
-        let (all_x, _) = apply(self.scored_df, &fit.transform)?;
+        let token = self.reporter.cancel_token();
+        let (all_x, _) = apply_until(self.scored_df, &fit.transform, &|| token.is_cancelled())?;
         let all_scores = predict(&fit.fitted, &all_x, self.reporter)?;
         drop(all_x);
         let mut ranked = crate::metrics::classification::rank_descending(&all_scores);
@@ -335,6 +338,7 @@ impl Run<'_> {
             .coefficients()
             .map(|m| coefficients(m, &fit.transform, &fit.names))
             .unwrap_or_default();
+        let token = self.reporter.cancel_token();
         let drivers = if self.params.importance {
             permutation_importance(
                 &fit.fitted,
@@ -342,6 +346,7 @@ impl Run<'_> {
                 self.eval_y,
                 &fit.transform,
                 self.params.seed,
+                &|| token.is_cancelled(),
                 &mut |done, total| {
                     self.reporter.check()?;
                     let last = Stage {

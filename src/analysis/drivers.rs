@@ -91,6 +91,7 @@ pub fn permutation_importance(
     y: &[bool],
     transform: &Transform,
     seed: u64,
+    stop: &(dyn Fn() -> bool + Sync),
     on_feature: &mut dyn FnMut(usize, usize) -> Result<(), Cancelled>,
 ) -> Result<Vec<Driver>, ImportanceError> {
     let mut rng = SplitMix64(seed ^ 0x000D_21E5);
@@ -106,11 +107,10 @@ pub fn permutation_importance(
     if !ys.iter().any(|v| *v) || ys.iter().all(|v| *v) {
         return Ok(Vec::new());
     }
-    let never = || false;
-    let score = |m: &Array2<f64>| {
-        fitted
-            .predict_proba(m.view(), &never)
-            .map_err(ImportanceError::Model)
+    let score = |m: &Array2<f64>| match fitted.predict_proba(m.view(), stop) {
+        Ok(p) => Ok(p),
+        Err(_) if stop() => Err(ImportanceError::Cancelled),
+        Err(e) => Err(ImportanceError::Model(e)),
     };
     let base = roc_auc(&ys, &score(&xs)?);
     let mut blocks = Vec::new();

@@ -120,6 +120,69 @@ impl Default for ModelSettings {
     }
 }
 
+/// A block's index and its scores.
+type ScoredBlock = (usize, Vec<f64>);
+
+/// Rows scored per block; `stop` is asked between blocks.
+const PREDICT_BLOCK: usize = 8192;
+
+/// `score` applied to blocks of rows on all cores, in order; Err(STOPPED) once `stop` says so
+/// (an SVM scores a million rows for about a minute: it must be stoppable).
+fn in_blocks(
+    x: ArrayView2<f64>,
+    stop: &(dyn Fn() -> bool + Sync),
+    score: &(dyn Fn(ArrayView2<f64>) -> Vec<f64> + Sync),
+) -> Result<Vec<f64>, String> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let n = x.nrows();
+    let blocks = n.div_ceil(PREDICT_BLOCK);
+    if blocks <= 1 {
+        return Ok(score(x));
+    }
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |t| t.get())
+        .min(blocks);
+    let next = AtomicUsize::new(0);
+    let parts: Vec<Result<Vec<ScoredBlock>, String>> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..threads)
+            .map(|_| {
+                let next = &next;
+                s.spawn(move || {
+                    let mut done = Vec::new();
+                    loop {
+                        let b = next.fetch_add(1, Ordering::Relaxed);
+                        if b >= blocks {
+                            return Ok(done);
+                        }
+                        if stop() {
+                            return Err(STOPPED.to_owned());
+                        }
+                        let end = ((b + 1) * PREDICT_BLOCK).min(n);
+                        let rows = x.slice_axis(
+                            ndarray::Axis(0),
+                            ndarray::Slice::from(b * PREDICT_BLOCK..end),
+                        );
+                        done.push((b, score(rows)));
+                    }
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err("Scoring failed.".to_owned()))
+            })
+            .collect()
+    });
+    let mut all = Vec::with_capacity(blocks);
+    for p in parts {
+        all.extend(p?);
+    }
+    all.sort_by_key(|(b, _)| *b);
+    Ok(all.into_iter().flat_map(|(_, v)| v).collect())
+}
+
 /// A trained classifier.
 #[derive(Debug)]
 pub enum Fitted {
@@ -194,16 +257,16 @@ pub fn fit_model(
             .map_err(stopped)?;
             Fitted::Logistic(model)
         }
-        ModelKind::Tree => Fitted::Tree(DecisionTree::fit(
-            x,
-            y,
-            &weights,
-            &TreeParams {
+        ModelKind::Tree => {
+            let params = TreeParams {
                 max_depth: setup.settings.tree_depth,
                 seed: setup.seed,
                 ..TreeParams::default()
-            },
-        )),
+            };
+            let tree = DecisionTree::fit_stoppable(x, y, &weights, &params, setup.stop)
+                .ok_or_else(|| STOPPED.to_owned())?;
+            Fitted::Tree(tree)
+        }
         ModelKind::Forest => {
             let params = ForestParams {
                 n_trees: setup.settings.forest_trees.max(1),
@@ -250,14 +313,18 @@ impl Fitted {
         x: ArrayView2<f64>,
         stop: &(dyn Fn() -> bool + Sync),
     ) -> Result<Vec<f64>, String> {
-        Ok(match self {
-            Fitted::Logistic(m) => m.predict_proba(x),
-            Fitted::Tree(m) => m.predict_proba(x),
-            Fitted::Forest(m) => m.predict_proba(x),
-            Fitted::NaiveBayes(m) => m.predict_proba(x),
-            Fitted::Svm(m) => m.predict_proba(x),
-            Fitted::Knn(m) => m.predict_proba(x, stop)?,
-        })
+        let one = |rows: ArrayView2<f64>| match self {
+            Fitted::Logistic(m) => m.predict_proba(rows),
+            Fitted::Tree(m) => m.predict_proba(rows),
+            Fitted::Forest(m) => m.predict_proba(rows),
+            Fitted::NaiveBayes(m) => m.predict_proba(rows),
+            Fitted::Svm(m) => m.predict_proba(rows),
+            Fitted::Knn(_) => Vec::new(),
+        };
+        match self {
+            Fitted::Knn(m) => m.predict_proba(x, stop),
+            _ => in_blocks(x, stop, &one),
+        }
     }
 
     /// Logistic coefficients (standardized features), if this is a logistic regression.

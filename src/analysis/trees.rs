@@ -100,6 +100,21 @@ impl DecisionTree {
         weights: &[f64],
         params: &TreeParams,
     ) -> DecisionTree {
+        Self::fit_stoppable(x, y, weights, params, &|| false).unwrap_or_else(|| DecisionTree {
+            nodes: vec![single_leaf(y, 0.0)],
+            n_features: 0,
+        })
+    }
+
+    /// [`DecisionTree::fit`] that asks `stop` at every node and gives up (None) when it says
+    /// yes: a cancelled job must not keep a core busy for a second on a big file.
+    pub fn fit_stoppable(
+        x: ArrayView2<f64>,
+        y: &[bool],
+        weights: &[f64],
+        params: &TreeParams,
+        stop: &dyn Fn() -> bool,
+    ) -> Option<DecisionTree> {
         let weights = checked_weights(x, y, weights);
         let data = bin_matrix(x, available_threads());
         let config = GrowConfig::new(
@@ -110,16 +125,13 @@ impl DecisionTree {
         );
         let samples = all_samples(y, &weights);
         let rng = Xoshiro256Plus::seed_from_u64(params.seed);
-        match grow(&data, y, samples, &config, rng, &|| false) {
-            Some(nodes) => DecisionTree {
-                nodes,
-                n_features: x.ncols(),
-            },
-            None => DecisionTree {
-                nodes: vec![single_leaf(y, 0.0)],
-                n_features: 0,
-            },
+        if stop() {
+            return None;
         }
+        grow(&data, y, samples, &config, rng, stop).map(|nodes| DecisionTree {
+            nodes,
+            n_features: x.ncols(),
+        })
     }
 
     /// Probability of the positive class for each row of `x`: the weighted share of positive

@@ -67,6 +67,9 @@ pub enum PrepError {
     TooManyCategories(String, usize),
     #[error("\u{201c}{0}\u{201d} has negative values, so it cannot be log-transformed.")]
     NegativeForLog(String),
+    /// The caller's stop flag was raised (a cancelled job).
+    #[error("Cancelled.")]
+    Stopped,
 }
 
 /// Most categories a text column may have to be one-hot encoded.
@@ -78,11 +81,25 @@ pub fn fit_design(
     features: &[String],
     options: &PrepOptions,
 ) -> Result<Design, PrepError> {
+    fit_design_until(df, features, options, &|| false)
+}
+
+/// [`fit_design`] that asks `stop` before each column and gives up with
+/// [`PrepError::Stopped`] when it says yes (a million rows take a while per column).
+pub fn fit_design_until(
+    df: &DataFrame,
+    features: &[String],
+    options: &PrepOptions,
+    stop: &dyn Fn() -> bool,
+) -> Result<Design, PrepError> {
     if features.is_empty() {
         return Err(PrepError::NoFeatures);
     }
     let mut transforms = Vec::with_capacity(features.len());
     for name in features {
+        if stop() {
+            return Err(PrepError::Stopped);
+        }
         let col = df
             .column(name)
             .map_err(|_| PrepError::NoSuchColumn(name.clone()))?;
@@ -91,7 +108,7 @@ pub fn fit_design(
     let transform = Transform {
         columns: transforms,
     };
-    let (x, names) = apply(df, &transform)?;
+    let (x, names) = apply_until(df, &transform, stop)?;
     Ok(Design {
         x,
         names,
@@ -190,10 +207,22 @@ pub fn apply(
     df: &DataFrame,
     transform: &Transform,
 ) -> Result<(Array2<f64>, Vec<String>), PrepError> {
+    apply_until(df, transform, &|| false)
+}
+
+/// [`apply`] that asks `stop` before each column.
+pub fn apply_until(
+    df: &DataFrame,
+    transform: &Transform,
+    stop: &dyn Fn() -> bool,
+) -> Result<(Array2<f64>, Vec<String>), PrepError> {
     let rows = df.height();
     let mut names = Vec::new();
     let mut blocks: Vec<Vec<f64>> = Vec::new();
     for t in &transform.columns {
+        if stop() {
+            return Err(PrepError::Stopped);
+        }
         match t {
             ColumnTransform::Numeric {
                 name,
