@@ -381,3 +381,68 @@ fn cancelling_stops_training() {
     job.cancel();
     assert!(matches!(job.wait(), Outcome::Cancelled));
 }
+
+#[test]
+fn an_evaluation_part_without_positives_is_refused_clearly() {
+    // 4 churners of 100: a 10 % hold-out gets none of them
+    let dir = tempfile::tempdir().expect("tempdir");
+    let csv = format!(
+        "x,y\n{}\n",
+        rows(100, |i| format!(
+            "{i},{}",
+            if i % 25 == 0 { "yes" } else { "no" }
+        ))
+    );
+    let path = write(dir.path(), "rare.csv", csv.as_bytes());
+    let ds = load_path(&path).expect("load");
+    let mut p = params(vec![ModelKind::Logistic]);
+    p.target = "y".into();
+    p.features = vec!["x".into()];
+    p.evaluation = Evaluation::Split { test_share: 0.1 };
+    let e = classify(&ds.df, &p, &Reporter::silent()).expect_err("no positives held out");
+    assert!(
+        e.to_string().contains("held-out rows have no y = yes"),
+        "{e}"
+    );
+}
+
+#[test]
+fn cli_names_the_test_file_and_checks_its_settings() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let test = write(dir.path(), "test.csv", b"age,churn\n30,yes\n40,no\n");
+    let out = bin()
+        .arg("classify")
+        .arg(sample("customers.csv"))
+        .args([
+            "--target",
+            "churn",
+            "--features",
+            "age,recency_days",
+            "--test",
+        ])
+        .arg(&test)
+        .output()
+        .expect("run");
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("test file test.csv has no column called \u{201c}recency_days\u{201d}"),
+        "{err}"
+    );
+    for (flag, value, words) in [
+        ("--folds", "1", "between 2 and 20"),
+        ("--c", "0", "positive number"),
+    ] {
+        let out = bin()
+            .arg("classify")
+            .arg(sample("customers.csv"))
+            .args(["--target", "churn", "--features", "age", flag, value])
+            .output()
+            .expect("run");
+        assert!(!out.status.success());
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains(words),
+            "{flag}"
+        );
+    }
+}

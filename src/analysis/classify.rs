@@ -16,6 +16,8 @@ use crate::data::prep::{PrepError, PrepOptions, Transform};
 use crate::jobs::{Cancelled, JobProgress, Reporter};
 use crate::metrics::classification::{Confusion, GainsRow, PrCurve, RocCurve};
 
+static NEXT_RUN: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
 /// Points of a live ROC curve sent while training.
 pub const LIVE_ROC_POINTS: usize = 400;
 
@@ -147,6 +149,8 @@ pub enum ClassifyProgress {
         stage: Stage,
         points: Vec<[f64; 2]>,
         auc: f64,
+        /// How far the stage had got (0..=1), so the progress bar does not jump back.
+        within: f32,
     },
     Importance {
         stage: Stage,
@@ -164,7 +168,8 @@ impl JobProgress for ClassifyProgress {
                 // the last stretch of the model's last stage
                 at(stage, 0.9 + 0.1 * *done as f32 / (*total).max(1) as f32)
             }
-            ClassifyProgress::Started(s) | ClassifyProgress::Roc { stage: s, .. } => at(s, 0.0),
+            ClassifyProgress::Started(s) => at(s, 0.0),
+            ClassifyProgress::Roc { stage, within, .. } => at(stage, *within),
             ClassifyProgress::Loss {
                 stage,
                 iteration,
@@ -250,6 +255,8 @@ pub struct ClassifyResult {
     pub design_names: Vec<String>,
     /// True when `eval_rows` index the test file rather than the training file.
     pub scored_test_file: bool,
+    /// Unique per training run in this process (views cache their curves by it).
+    pub run: u64,
     pub notes: Vec<String>,
 }
 
@@ -293,6 +300,8 @@ pub fn classify(
     }
     let labels = &target.labels;
     let (stages_per_model, mut plan) = plan_training(labels, &params);
+    // distinct training rows (oversampling repeats some)
+    let train_rows = plan.first().map_or(0, |p| p.0.len());
     if params.imbalance == Imbalance::Oversample {
         for (train, _) in plan.iter_mut() {
             oversample(train, labels, params.seed);
@@ -318,13 +327,23 @@ pub fn classify(
     // the frame whose rows are evaluated and ranked, and its labels
     let (scored_df, scored_labels, eval_rows, evaluation) = match &params.evaluation {
         Evaluation::TestFile { df: test_df, name } => {
+            // the test file must have every column the models read
+            for column in params.features.iter().chain([&params.target]) {
+                if test_df.column(column).is_err() {
+                    return Err(ClassifyError::Problem(format!(
+                        "The test file {name} has no column called \u{201c}{column}\u{201d}."
+                    )));
+                }
+            }
             let t = read_target(test_df, &params.target, Some(&target.positive)).or_else(|e| {
                 match e {
                     // a test file may hold only one outcome; the metrics say what they can
-                    TargetError::OneClass { .. } => {
+                    TargetError::OneClass { .. } | TargetError::NoSuchValue { .. } => {
                         Ok(one_class_target(test_df, &params.target, &target.positive))
                     }
-                    other => Err(other),
+                    other => Err(ClassifyError::Problem(format!(
+                        "The test file {name}: {other}"
+                    ))),
                 }
             })?;
             let rows: Vec<usize> = (0..t.labels.len())
@@ -374,6 +393,25 @@ pub fn classify(
         .iter()
         .map(|&r| scored_labels[r] == Some(true))
         .collect();
+    let eval_positives = eval_y.iter().filter(|v| **v).count();
+    if eval_positives == 0 || eval_positives == eval_y.len() {
+        let missing = if eval_positives == 0 {
+            format!("{} = {}", target.column, target.positive)
+        } else {
+            format!("{} = {}", target.column, target.negative)
+        };
+        if matches!(params.evaluation, Evaluation::TestFile { .. }) {
+            notes.push(format!(
+                "The evaluated rows have no {missing}, so the AUC, the curves and the gains \
+                 cannot be measured; accuracy and the confusion matrix can."
+            ));
+        } else {
+            return Err(ClassifyError::Problem(format!(
+                "The held-out rows have no {missing}, so the models cannot be judged. Hold out \
+                 a bigger share, or use cross-validation."
+            )));
+        }
+    }
     let eval_df = take_rows(&scored_df, &eval_rows)?;
     let position: HashMap<usize, usize> =
         eval_rows.iter().enumerate().map(|(i, &r)| (r, i)).collect();
@@ -412,7 +450,7 @@ pub fn classify(
         );
     }
     Ok(ClassifyResult {
-        train_rows: plan.first().map_or(0, |p| p.0.len()),
+        train_rows,
         target,
         evaluation,
         eval_rows,
@@ -421,6 +459,7 @@ pub fn classify(
         transform,
         design_names,
         scored_test_file: matches!(params.evaluation, Evaluation::TestFile { .. }),
+        run: NEXT_RUN.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         notes,
     })
 }

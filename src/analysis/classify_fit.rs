@@ -160,6 +160,7 @@ fn fit_fold(
                             stage,
                             points: roc.thinned(LIVE_ROC_POINTS),
                             auc: roc.auc(),
+                            within: step.iteration as f32 / max_iter.max(1) as f32,
                         });
                     }
                 }
@@ -275,6 +276,7 @@ impl Run<'_> {
                 stage,
                 points: roc.thinned(LIVE_ROC_POINTS),
                 auc: roc.auc(),
+                within: 1.0,
             });
             if cross {
                 fold_aucs.push(roc.auc());
@@ -286,7 +288,7 @@ impl Run<'_> {
             } else {
                 scores = fit.scores.clone();
             }
-            last = Some(fit);
+            last = Some((fit, fold_y));
         }
         // cross-validation: the model kept (for drivers and ranking) is fitted on all rows
         let fit = if cross {
@@ -309,19 +311,33 @@ impl Run<'_> {
                 model_index,
                 fold: None,
             };
-            fit_fold(
+            // nothing is evaluated on the final fit (its rows are its training rows): the
+            // out-of-fold scores above are the honest ones
+            let none = take_rows(self.df, &[])?;
+            Some(fit_fold(
                 &Fold {
                     train: &train,
                     train_y,
-                    eval: self.eval_df,
-                    eval_y: self.eval_y,
+                    eval: &none,
+                    eval_y: &[],
                 },
                 stage,
                 self.params,
                 self.reporter,
-            )?
+            )?)
         } else {
-            last.ok_or_else(|| ClassifyError::Problem("Nothing was trained.".to_owned()))?
+            None
+        };
+        let (last, last_y) =
+            last.ok_or_else(|| ClassifyError::Problem("Nothing was trained.".to_owned()))?;
+        // drivers are measured on held-out rows: the last fold's for cross-validation
+        let (fit, last_fold) = match fit {
+            Some(all_rows) => (all_rows, Some((last, last_y))),
+            None => (last, None),
+        };
+        let (held_out, held_out_y): (&FoldFit, &[bool]) = match &last_fold {
+            Some((f, y)) => (f, y),
+            None => (&fit, self.eval_y),
         };
         let token = self.reporter.cancel_token();
         let (all_x, _) = apply_until(self.scored_df, &fit.transform, &|| token.is_cancelled())?;
@@ -341,10 +357,10 @@ impl Run<'_> {
         let token = self.reporter.cancel_token();
         let drivers = if self.params.importance {
             permutation_importance(
-                &fit.fitted,
-                &fit.eval_x,
-                self.eval_y,
-                &fit.transform,
+                &held_out.fitted,
+                &held_out.eval_x,
+                held_out_y,
+                &held_out.transform,
                 self.params.seed,
                 &|| token.is_cancelled(),
                 &mut |done, total| {
@@ -371,7 +387,13 @@ impl Run<'_> {
         } else {
             Vec::new()
         };
-        let train_rows = self.plan.first().map_or(0, |p| p.0.len());
+        // distinct training rows, as the notes count them
+        let train_rows = self.plan.first().map_or(0, |p| {
+            let mut rows = p.0.clone();
+            rows.sort_unstable();
+            rows.dedup();
+            rows.len()
+        });
         let model = ModelResult {
             kind,
             pr: pr_curve(self.eval_y, &scores),

@@ -74,7 +74,8 @@ impl ModelKind {
                 "Treats features as independent: very fast, probabilities often too extreme."
             }
             ModelKind::Svm => {
-                "Finds the widest margin between the groups; trained on at most 3,000 rows."
+                "Finds the widest margin between the groups; trained on at most 3,000 rows, \
+                 and slow to score big files."
             }
             ModelKind::Knn => "Looks at the most similar customers; slow to score big files.",
         }

@@ -320,7 +320,9 @@ impl MarketLensApp {
                         l.trees = Some((*done, *total));
                     }
                 }
-                ClassifyProgress::Roc { stage, points, auc } => {
+                ClassifyProgress::Roc {
+                    stage, points, auc, ..
+                } => {
                     if let Some(l) = live.get_mut(stage.model_index) {
                         l.model = Some(stage.model);
                         l.roc = points.clone();

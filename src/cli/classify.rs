@@ -147,7 +147,12 @@ fn write_scores(
         .first()
         .map(|m| m.scores.clone())
         .unwrap_or_default();
-    df.with_column(Column::new("score".into(), scores))
+    // every input column is kept: a file that has its own `score` gets `score_`
+    let mut name = "score".to_owned();
+    while df.column(&name).is_ok() {
+        name.push('_');
+    }
+    df.with_column(Column::new(name.into(), scores))
         .map_err(|e| e.to_string())?;
     if let Some(test) = &args.test
         && std::fs::canonicalize(test).ok() == std::fs::canonicalize(path).ok()
@@ -181,6 +186,14 @@ pub fn run(args: &ClassifyArgs) -> Result<String, String> {
             ));
         }
     };
+    if !(args.c.is_finite() && args.c > 0.0) {
+        return Err("--c must be a positive number (smaller means a simpler model)".to_owned());
+    }
+    if let Some(k) = args.folds
+        && !(2..=20).contains(&k)
+    {
+        return Err("--folds must be between 2 and 20".to_owned());
+    }
     if !(0.0..=1.0).contains(&args.threshold) {
         return Err("--threshold is a probability between 0 and 1".to_owned());
     }

@@ -139,10 +139,15 @@ fn plan(
         .enumerate()
         .map(|(n, &r)| value * r - cost * n as f64)
         .collect();
+    // a cut-off on the score flags a whole group of tied scores or none of it, so only the
+    // ends of tied groups are possible choices (else "contact the top N" and "probability
+    // at least t" would disagree)
+    let ranked = &ranking.ranked_scores;
+    let possible = |n: usize| n == 0 || n == ranked.len() || ranked[n - 1] != ranked[n];
     let mut best_n = 0;
     for (n, &v) in profits.iter().enumerate() {
         let b = profits[best_n];
-        if v > b || (b.is_nan() && !v.is_nan()) {
+        if possible(n) && (v > b || (b.is_nan() && !v.is_nan())) {
             best_n = n;
         }
     }

@@ -55,6 +55,11 @@ pub fn ui(ui: &mut egui::Ui, st: &mut AppState, ds: &Dataset, cmds: &mut Vec<Com
     });
 }
 
+/// Whether a column of this kind can be a feature (ids, free text and dates cannot).
+fn usable(kind: ColumnKind) -> bool {
+    !matches!(kind, ColumnKind::Id | ColumnKind::Text | ColumnKind::Date)
+}
+
 /// Columns that can be an outcome: anything with a few distinct values.
 fn target_candidates(ds: &Dataset) -> Vec<usize> {
     ds.columns
@@ -99,8 +104,7 @@ fn setup_ui(ui: &mut egui::Ui, st: &mut AppState, ds: &Dataset, cmds: &mut Vec<C
         ui.label(RichText::new("Learn from").strong());
         if ui.small_button("all").clicked() {
             for (i, f) in st.cls.features.iter_mut().enumerate() {
-                *f = Some(i) != st.cls.target
-                    && !matches!(ds.columns[i].kind, ColumnKind::Id | ColumnKind::Text);
+                *f = Some(i) != st.cls.target && usable(ds.columns[i].kind);
             }
         }
         if ui.small_button("none").clicked() {
@@ -115,10 +119,9 @@ fn setup_ui(ui: &mut egui::Ui, st: &mut AppState, ds: &Dataset, cmds: &mut Vec<C
                 if Some(i) == st.cls.target {
                     continue;
                 }
-                let usable =
-                    !matches!(c.kind, ColumnKind::Id | ColumnKind::Text | ColumnKind::Date);
+                let enabled = usable(c.kind);
                 if let Some(on) = st.cls.features.get_mut(i) {
-                    ui.add_enabled(usable, egui::Checkbox::new(on, &c.name))
+                    ui.add_enabled(enabled, egui::Checkbox::new(on, &c.name))
                         .on_hover_text(c.kind.label())
                         .on_disabled_hover_text(
                             "Ids, free text and dates are not used as features.",

@@ -29,9 +29,9 @@ fn cached<T: Clone + Send + Sync + 'static>(
     v
 }
 
-/// Identifies a result for caching: its address and size.
+/// Identifies a result for caching: its run number (unique per training run) and size.
 pub fn result_key(result: &ClassifyResult) -> (usize, usize) {
-    (std::ptr::from_ref(result) as usize, result.eval_y.len())
+    (result.run as usize, result.eval_y.len())
 }
 
 fn positive_name(result: &ClassifyResult) -> String {
@@ -311,8 +311,13 @@ fn threshold_ui(
         let label = ui.label(RichText::new("Threshold").strong()).on_hover_text(
             "Customers whose probability is at or above this are flagged as positive.",
         );
-        ui.add(egui::Slider::new(&mut st.cls.threshold, 0.01..=0.99).fixed_decimals(2))
-            .labelled_by(label.id);
+        // never rewritten on its own: a cut-off from the campaign planner (0.3724) stays exact
+        ui.add(
+            egui::Slider::new(&mut st.cls.threshold, 0.0..=1.0)
+                .clamping(egui::SliderClamping::Never)
+                .max_decimals(4),
+        )
+        .labelled_by(label.id);
         if ui.button("Reset to 0.5").clicked() {
             st.cls.threshold = 0.5;
         }
@@ -359,10 +364,10 @@ fn threshold_ui(
                 ("Precision", c.precision(), "Of those flagged, the share that really are positive."),
                 ("Recall", c.recall(), "Of all positives, the share flagged."),
                 ("Specificity", c.specificity(), "Of all others, the share correctly left alone."),
-                ("F1", c.f1(), "Balance of precision and recall."),
+                ("F1 (0 to 1)", c.f1(), "Balance of precision and recall; 1 is perfect."),
             ] {
                 ui.horizontal(|ui| {
-                    ui.label(RichText::new(format!("{:.1} %", 100.0 * value)).size(18.0).strong());
+                    ui.label(RichText::new(if name.starts_with("F1") { format!("{value:.3}") } else { format!("{:.1} %", 100.0 * value) }).size(18.0).strong());
                     ui.label(name).on_hover_text(hint);
                 });
             }
