@@ -107,6 +107,8 @@ pub enum Command {
     CancelTraining,
     /// Save the at-risk list (rows at or above the chosen probability).
     ExportAtRisk,
+    /// Pick the Predict tab's test file with the system dialog.
+    ChooseTestFile,
 }
 
 pub struct MarketLensApp {
@@ -276,6 +278,7 @@ impl MarketLensApp {
             Command::Train => self.start_training(),
             Command::CancelTraining => self.cancel_training(),
             Command::ExportAtRisk => self.start_risk_export(),
+            Command::ChooseTestFile => self.choose_test_file(),
             Command::ToggleDarkMode => {
                 self.state.persisted.dark_mode = !self.state.persisted.dark_mode;
             }

@@ -3,8 +3,9 @@
 
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Instant;
 
-use super::MarketLensApp;
+use super::{DIALOG_FAILED_WITHIN, MarketLensApp};
 use crate::analysis::classify::{
     ClassifyParams, ClassifyProgress, ClassifyResult, Evaluation, Imbalance, classify,
 };
@@ -76,6 +77,8 @@ pub struct ClassifyState {
     pub risk_min: f64,
     pub export_path: String,
     pub export_job: Option<JobHandle<(), String>>,
+    /// The system "Open" dialog for the test file, run off the UI thread.
+    pub test_dialog_job: Option<(Instant, JobHandle<(), Option<PathBuf>>)>,
 }
 
 impl Default for ClassifyState {
@@ -107,6 +110,7 @@ impl Default for ClassifyState {
             risk_min: 0.5,
             export_path: String::new(),
             export_job: None,
+            test_dialog_job: None,
         }
     }
 }
@@ -254,6 +258,26 @@ impl MarketLensApp {
         }
     }
 
+    pub(super) fn choose_test_file(&mut self) {
+        if self.state.cls.test_dialog_job.is_some() {
+            return;
+        }
+        let job = jobs::spawn::<(), _, jobs::JobError, _>(
+            "test file dialog",
+            self.notifier(),
+            move |_| {
+                Ok(rfd::FileDialog::new()
+                    .set_title("Choose the test file")
+                    .add_filter(
+                        "CSV and text files",
+                        &["csv", "tsv", "txt", "CSV", "TSV", "TXT"],
+                    )
+                    .pick_file())
+            },
+        );
+        self.state.cls.test_dialog_job = Some((Instant::now(), job));
+    }
+
     pub(super) fn start_risk_export(&mut self) {
         let (Some(ds), Some(result)) = (self.state.dataset.clone(), self.state.cls.result.clone())
         else {
@@ -348,6 +372,24 @@ impl MarketLensApp {
                         "Training hit an internal error ({msg}). MarketLens is still running."
                     )),
                 }
+            }
+        }
+        let st = &mut self.state.cls;
+        if let Some((started, job)) = st.test_dialog_job.as_mut()
+            && let Some(outcome) = job.poll()
+        {
+            let started = *started;
+            st.test_dialog_job = None;
+            match outcome {
+                Outcome::Done(Some(path)) => st.test_path = path.display().to_string(),
+                Outcome::Done(None) if started.elapsed() < DIALOG_FAILED_WITHIN => self.error(
+                    "The system file dialog could not be opened here. Type the test file's \
+                     path in the field instead.",
+                ),
+                Outcome::Failed(msg) | Outcome::Panicked(msg) => self.error(format!(
+                    "The file dialog failed ({msg}). Type the test file's path in the field."
+                )),
+                _ => {}
             }
         }
         let st = &mut self.state.cls;

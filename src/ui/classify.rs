@@ -175,8 +175,24 @@ fn setup_ui(ui: &mut egui::Ui, st: &mut AppState, ds: &Dataset, cmds: &mut Vec<C
     .on_hover_text("Train on all of this file; measure on another CSV with the same columns.");
     if st.cls.eval == EvalChoice::TestFile {
         let label = ui.label("Test file path");
-        ui.add(egui::TextEdit::singleline(&mut st.cls.test_path).hint_text("/path/to/test.csv"))
+        ui.horizontal(|ui| {
+            ui.add(
+                egui::TextEdit::singleline(&mut st.cls.test_path)
+                    .hint_text("/path/to/test.csv")
+                    .desired_width(180.0),
+            )
             .labelled_by(label.id);
+            if ui
+                .add_enabled(
+                    st.cls.test_dialog_job.is_none(),
+                    egui::Button::new("Browse\u{2026}"),
+                )
+                .on_hover_text("Choose a CSV with the same columns as this file.")
+                .clicked()
+            {
+                cmds.push(Command::ChooseTestFile);
+            }
+        });
     }
 
     ui.add_space(8.0);
