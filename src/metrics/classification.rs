@@ -431,6 +431,24 @@ pub fn campaign_profit(
     (profits, best)
 }
 
+/// The best number of customers to contact when the list is cut by a score threshold:
+/// `profits[n]` is the profit of contacting the top n (n = 0..=len) and `ranked_scores` the
+/// scores from the highest down. A threshold flags a whole group of tied scores or none of
+/// it, so only n at the end of such a group (or 0, or everyone) can be chosen; the smallest
+/// such n with the highest profit wins (NaN profits ignored).
+pub fn best_cutoff(ranked_scores: &[f64], profits: &[f64]) -> usize {
+    let len = ranked_scores.len();
+    let possible = |n: usize| n == 0 || n >= len || ranked_scores[n - 1] != ranked_scores[n];
+    let mut best = 0;
+    for (n, &v) in profits.iter().enumerate().take(len + 1) {
+        let b = profits[best];
+        if possible(n) && (v > b || (b.is_nan() && !v.is_nan())) {
+            best = n;
+        }
+    }
+    best
+}
+
 // ---- internals -----------------------------------------------------------------------------
 
 /// Inputs at least this long are sorted on two threads.

@@ -13,7 +13,7 @@ use crate::analysis::classify::{ClassifyResult, ModelResult};
 use crate::app::AppState;
 use crate::cli::thousands;
 use crate::data::Dataset;
-use crate::metrics::classification::{campaign_profit, rank_descending};
+use crate::metrics::classification::{best_cutoff, campaign_profit, rank_descending};
 
 /// The profit curve is drawn with at most this many points.
 const MAX_PROFIT_POINTS: usize = 1_000;
@@ -139,18 +139,9 @@ fn plan(
         .enumerate()
         .map(|(n, &r)| value * r - cost * n as f64)
         .collect();
-    // a cut-off on the score flags a whole group of tied scores or none of it, so only the
-    // ends of tied groups are possible choices (else "contact the top N" and "probability
-    // at least t" would disagree)
-    let ranked = &ranking.ranked_scores;
-    let possible = |n: usize| n == 0 || n == ranked.len() || ranked[n - 1] != ranked[n];
-    let mut best_n = 0;
-    for (n, &v) in profits.iter().enumerate() {
-        let b = profits[best_n];
-        if possible(n) && (v > b || (b.is_nan() && !v.is_nan())) {
-            best_n = n;
-        }
-    }
+    // only the end of a group of tied scores can be a cut-off (else "contact the top N"
+    // and "probability at least t" would describe different customers)
+    let best_n = best_cutoff(&ranking.ranked_scores, &profits);
     let best_profit = profits.get(best_n).copied().unwrap_or(0.0);
     let threshold = best_n
         .checked_sub(1)

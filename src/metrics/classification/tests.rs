@@ -475,3 +475,21 @@ mod sklearn {
     pub const PROFITS: [f64; 41] = [0.0, 3.5, 2.5, 6.0, 9.5, 13.0, 16.5, 20.0, 19.0, 22.5, 21.5, 20.5, 24.0, 23.0, 22.0, 25.5, 24.5, 23.5, 22.5, 21.5, 20.5, 19.5, 18.5, 17.5, 21.0, 20.0, 19.0, 22.5, 21.5, 20.5, 19.5, 18.5, 17.5, 16.5, 15.5, 14.5, 13.5, 12.5, 11.5, 10.5, 9.5];
     pub const PROFIT_BEST_N: usize = 15;
 }
+
+#[test]
+fn best_cutoff_only_falls_between_different_scores() {
+    // scores 0.9, 0.8, 0.8, 0.8, 0.1: cutting after the first 0.8 would need a threshold
+    // that flags all three
+    let ranked = [0.9, 0.8, 0.8, 0.8, 0.1];
+    let profits = [0.0, 5.0, 9.0, 8.0, 7.0, 1.0];
+    assert_eq!(best_cutoff(&ranked, &profits), 4);
+    // without ties the plain best wins
+    let ranked = [0.9, 0.8, 0.7, 0.6, 0.1];
+    assert_eq!(best_cutoff(&ranked, &profits), 2);
+    // everything tied: all or nothing
+    assert_eq!(best_cutoff(&[0.5; 5], &profits), 5);
+    assert_eq!(best_cutoff(&[0.5; 5], &[0.0, 3.0, 3.0, 3.0, 3.0, -1.0]), 0);
+    // NaN profits are skipped; empty input contacts nobody
+    assert_eq!(best_cutoff(&[0.9, 0.1], &[f64::NAN, f64::NAN, 2.0]), 2);
+    assert_eq!(best_cutoff(&[], &[0.0]), 0);
+}
