@@ -6,7 +6,10 @@
 use linfa::prelude::*;
 use linfa_nn::{CommonNearestNeighbour, NearestNeighbour, distance::L2Dist};
 use linfa_svm::Svm;
-use ndarray::{Array1, Array2, ArrayView2, Axis, Slice};
+use ndarray::{Array1, Array2, ArrayView2, Axis};
+
+use super::logistic::sigmoid;
+use super::models::in_blocks;
 
 /// SVM training keeps a kernel matrix of rows × rows in memory: above this many training rows
 /// a stratified random sample of this size is used (the note says so).
@@ -95,14 +98,7 @@ impl NaiveBayes {
                 let (a, b) = (jll(0), jll(1));
                 // P(positive) = 1 / (1 + e^(a − b))
                 let z = b - a;
-                if z.is_nan() {
-                    0.5
-                } else if z >= 0.0 {
-                    1.0 / (1.0 + (-z).exp())
-                } else {
-                    let e = z.exp();
-                    e / (1.0 + e)
-                }
+                if z.is_nan() { 0.5 } else { sigmoid(z) }
             })
             .collect()
     }
@@ -159,8 +155,8 @@ impl Knn {
         }
     }
 
-    /// Probabilities, or an error if the index cannot be built. `stop` is asked every few
-    /// hundred rows; when it says yes the search ends with an error.
+    /// Probabilities, or an error if the index cannot be built. Scored in blocks on all
+    /// cores; `stop` is asked between blocks.
     pub fn predict_proba(
         &self,
         x: ArrayView2<f64>,
@@ -169,42 +165,17 @@ impl Knn {
         let index = CommonNearestNeighbour::KdTree
             .from_batch(&self.x, L2Dist)
             .map_err(|e| format!("The neighbour index could not be built: {e}"))?;
-        let mut out = vec![0.0; x.nrows()];
-        let threads = std::thread::available_parallelism().map_or(1, |t| t.get());
-        let chunk = x.nrows().div_ceil(threads).max(1000);
-        let index = &index;
-        let results: Vec<Result<(), String>> = std::thread::scope(|s| {
-            let handles: Vec<_> = out
-                .chunks_mut(chunk)
-                .enumerate()
-                .map(|(i, part)| {
-                    let rows =
-                        x.slice_axis(Axis(0), Slice::from(i * chunk..i * chunk + part.len()));
-                    s.spawn(move || {
-                        for (n, (o, row)) in part.iter_mut().zip(rows.rows()).enumerate() {
-                            if n % 256 == 0 && stop() {
-                                return Err(STOPPED.to_owned());
-                            }
-                            let found = index
-                                .k_nearest(row, self.k)
-                                .map_err(|e| format!("Neighbour search failed: {e}"))?;
-                            let pos = found.iter().filter(|(_, j)| self.y[*j]).count();
-                            *o = pos as f64 / found.len().max(1) as f64;
-                        }
-                        Ok(())
-                    })
-                })
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| {
-                    h.join()
-                        .unwrap_or_else(|_| Err("Neighbour search failed.".to_owned()))
-                })
-                .collect()
-        });
-        results.into_iter().collect::<Result<Vec<()>, String>>()?;
-        Ok(out)
+        let share = |row: ndarray::ArrayView1<f64>| match index.k_nearest(row, self.k) {
+            Ok(found) => {
+                let pos = found.iter().filter(|(_, j)| self.y[*j]).count();
+                pos as f64 / found.len().max(1) as f64
+            }
+            // a query the index cannot answer (it never happens for finite rows)
+            Err(_) => f64::NAN,
+        };
+        in_blocks(x, stop, &|rows| {
+            rows.rows().into_iter().map(share).collect()
+        })
     }
 }
 

@@ -396,7 +396,7 @@ pub fn classify(
     let eval_positives = eval_y.iter().filter(|v| **v).count();
     if eval_positives == 0 || eval_positives == eval_y.len() {
         let missing = if eval_positives == 0 {
-            format!("{} = {}", target.column, target.positive)
+            target.positive_label()
         } else {
             format!("{} = {}", target.column, target.negative)
         };

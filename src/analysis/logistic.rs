@@ -47,7 +47,8 @@ pub struct LogisticStep<'a> {
     pub intercept: f64,
 }
 
-fn sigmoid(z: f64) -> f64 {
+/// The logistic function 1 / (1 + e^-z), without overflow.
+pub(crate) fn sigmoid(z: f64) -> f64 {
     if z >= 0.0 {
         1.0 / (1.0 + (-z).exp())
     } else {
@@ -76,21 +77,13 @@ impl LogisticModel {
     }
 }
 
-/// σ(x·w + b) for each row, on all cores for big inputs.
+/// σ(x·w + b) for each row (one thread: `Fitted::predict_proba` spreads blocks of rows over
+/// the cores).
 pub fn predict(x: ArrayView2<f64>, w: &[f64], b: f64) -> Vec<f64> {
-    let mut out = vec![0.0; x.nrows()];
-    let chunk = chunk_rows(x.nrows());
-    std::thread::scope(|s| {
-        for (i, part) in out.chunks_mut(chunk).enumerate() {
-            let rows = x.slice_axis(Axis(0), Slice::from(i * chunk..i * chunk + part.len()));
-            s.spawn(move || {
-                for (o, row) in part.iter_mut().zip(rows.rows()) {
-                    *o = sigmoid(row.iter().zip(w).map(|(a, c)| a * c).sum::<f64>() + b);
-                }
-            });
-        }
-    });
-    out
+    x.rows()
+        .into_iter()
+        .map(|row| sigmoid(row.iter().zip(w).map(|(a, c)| a * c).sum::<f64>() + b))
+        .collect()
 }
 
 fn chunk_rows(n: usize) -> usize {

@@ -129,7 +129,7 @@ const PREDICT_BLOCK: usize = 8192;
 
 /// `score` applied to blocks of rows on all cores, in order; Err(STOPPED) once `stop` says so
 /// (an SVM scores a million rows for about a minute: it must be stoppable).
-fn in_blocks(
+pub(super) fn in_blocks(
     x: ArrayView2<f64>,
     stop: &(dyn Fn() -> bool + Sync),
     score: &(dyn Fn(ArrayView2<f64>) -> Vec<f64> + Sync),

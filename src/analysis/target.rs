@@ -106,6 +106,13 @@ fn is_negative_word(v: &str) -> bool {
     FALSE_WORDS.contains(&v.trim().to_lowercase().as_str())
 }
 
+impl Target {
+    /// "churn = yes": how the positive outcome is named in sentences and labels.
+    pub fn positive_label(&self) -> String {
+        format!("{} = {}", self.column, self.positive)
+    }
+}
+
 /// Read `column` of `df` as a yes/no target. `positive` names the positive value; without
 /// it a two-valued column is mapped automatically (yes/true/1/churned… positive; otherwise the
 /// rarer value, which is what campaigns look for).

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use eframe::egui::{self, Align, Layout, RichText};
 use egui_extras::{Column, TableBuilder};
 
+use super::gains::percent;
 use super::theme;
 use crate::analysis::classify::{ClassifyResult, ModelResult};
 use crate::app::{AppState, Command};
@@ -40,7 +41,7 @@ pub fn ui(
         ui.label("There is no trained model to show. Train a model first.");
         return;
     };
-    let who = format!("{} = {}", result.target.column, result.target.positive);
+    let who = result.target.positive_label();
     ui.label(
         RichText::new(format!(
             "Every customer of {} ranked by {}'s probability of being {who}, highest first.",
@@ -78,7 +79,8 @@ pub fn ui(
         .labelled_by(label.id);
     });
 
-    let order = ranked_order(model);
+    // rows by probability, highest first, ranked on the job
+    let order = Arc::clone(&model.ranked);
     let min = st.cls.risk_min;
     let shown = order.partition_point(|&r| model.all_scores[r] >= min);
     let rows = ds.rows().max(1);
@@ -107,25 +109,6 @@ pub fn ui(
         return;
     }
     table_ui(ui, result, model, ds, &order[..shown], &who);
-}
-
-/// "12 %" for shares of 10 % and more, "4.5 %" below, "0.35 %" below 1 %.
-fn percent(share: f64) -> String {
-    let p = share * 100.0;
-    if !p.is_finite() {
-        "n/a".to_owned()
-    } else if p == 0.0 || p.abs() >= 10.0 {
-        format!("{p:.0} %")
-    } else if p.abs() >= 1.0 {
-        format!("{p:.1} %")
-    } else {
-        format!("{p:.2} %")
-    }
-}
-
-/// Rows by probability, highest first, without rows that have none (ranked on the job).
-fn ranked_order(model: &ModelResult) -> Arc<Vec<usize>> {
-    Arc::clone(&model.ranked)
 }
 
 fn export_ui(ui: &mut egui::Ui, st: &mut AppState, shown: usize, cmds: &mut Vec<Command>) {

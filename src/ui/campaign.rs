@@ -13,7 +13,7 @@ use crate::analysis::classify::{ClassifyResult, ModelResult};
 use crate::app::AppState;
 use crate::cli::thousands;
 use crate::data::Dataset;
-use crate::metrics::classification::{best_cutoff, campaign_profit, rank_descending};
+use crate::metrics::classification::{best_cutoff, rank_descending};
 
 /// The profit curve is drawn with at most this many points.
 const MAX_PROFIT_POINTS: usize = 1_000;
@@ -44,7 +44,8 @@ fn money(v: f64) -> String {
 }
 
 /// Which model of which result the cached numbers belong to.
-type ModelKey = (usize, usize, usize, u64, u64);
+/// (training run, model index, evaluated rows).
+type ModelKey = (u64, usize, usize);
 
 /// What only depends on the model's evaluation scores: the number of positives reached when
 /// contacting the top n (n = 0..=len), and the scores in ranked order.
@@ -70,27 +71,6 @@ struct Plan {
     evaluated: usize,
 }
 
-/// Identifies one model of one result: its index, size and two numbers computed from all
-/// its scores (so a new training run with the same split does not reuse old numbers).
-fn model_key(selected: usize, model: &ModelResult, evaluated: usize) -> ModelKey {
-    (
-        selected,
-        evaluated,
-        model.all_scores.len(),
-        model.auc.to_bits() ^ model.log_loss.to_bits().rotate_left(17),
-        fingerprint(&model.all_scores) ^ fingerprint(&model.scores).rotate_left(31),
-    )
-}
-
-/// A few of the scores' bits, to tell one training run from another.
-fn fingerprint(scores: &[f64]) -> u64 {
-    let n = scores.len();
-    [0, n / 3, n / 2, n.saturating_sub(1)]
-        .iter()
-        .filter_map(|&i| scores.get(i))
-        .fold(n as u64, |acc, s| acc.rotate_left(13) ^ s.to_bits())
-}
-
 fn ranking(ui: &egui::Ui, key: ModelKey, y: &[bool], scores: &[f64]) -> Ranking {
     let cache_id = egui::Id::unique("marketlens_gains_ranking");
     if let Some(r) = ui.data(|d| d.get_temp::<Ranking>(cache_id))
@@ -98,11 +78,14 @@ fn ranking(ui: &egui::Ui, key: ModelKey, y: &[bool], scores: &[f64]) -> Ranking 
     {
         return r;
     }
-    // value 1, cost 0: the profit of the top n is the number of positives among them
-    let (reached, _) = campaign_profit(y, scores, 0.0, 1.0);
-    let ranked_scores: Vec<f64> = rank_descending(scores)
-        .into_iter()
-        .map(|i| scores[i])
+    // one ranking gives both the scores in order and the positives reached by the top n
+    let order = rank_descending(scores);
+    let ranked_scores: Vec<f64> = order.iter().map(|&i| scores[i]).collect();
+    let reached: Vec<f64> = std::iter::once(0.0)
+        .chain(order.iter().scan(0.0, |n, &i| {
+            *n += f64::from(u8::from(y[i]));
+            Some(*n)
+        }))
         .collect();
     let r = Ranking {
         key,
@@ -229,7 +212,7 @@ pub fn ui(
     let evaluated = result.eval_y.len().min(model.scores.len());
     let y = &result.eval_y[..evaluated];
     let scores = &model.scores[..evaluated];
-    let key = model_key(st.cls.selected, model, evaluated);
+    let key = (result.run, st.cls.selected, evaluated);
     let plan = plan(ui, key, model, y, scores, st.cls.cost, st.cls.value);
 
     profit_chart(ui, &plan);

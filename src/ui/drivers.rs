@@ -31,7 +31,7 @@ pub fn ui(
         ui.label("There is no trained model to show. Train a model first.");
         return;
     };
-    let who = format!("{} = {}", result.target.column, result.target.positive);
+    let who = result.target.positive_label();
 
     ui.heading("What drives the score");
     ui.label(

@@ -33,7 +33,7 @@ pub fn ui(
         ui.label("There is no trained model to show. Train a model first.");
         return;
     };
-    let who = format!("{} = {}", result.target.column, result.target.positive);
+    let who = result.target.positive_label();
     let evaluated = result.eval_y.len().min(model.scores.len());
     let positives = result.eval_y[..evaluated].iter().filter(|&&y| y).count();
 
@@ -140,7 +140,7 @@ fn gains_chart(ui: &mut egui::Ui, gains: &[GainsRow], who: &str, base_rate: f64)
     Plot::new("gains_chart")
         .height(CHART_HEIGHT)
         .width(ui.available_width())
-        .legend(Legend::default())
+        .legend(Legend::default().position(egui_plot::Corner::RightBottom))
         .allow_zoom(false)
         .allow_drag(false)
         .allow_scroll(false)

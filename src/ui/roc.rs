@@ -35,7 +35,7 @@ pub fn result_key(result: &ClassifyResult) -> (usize, usize) {
 }
 
 fn positive_name(result: &ClassifyResult) -> String {
-    format!("{} = {}", result.target.column, result.target.positive)
+    result.target.positive_label()
 }
 
 pub fn ui(
@@ -165,7 +165,7 @@ fn pr_plot(
                 "recall: share of positives caught",
                 "precision: share of the list that is positive",
             ),
-            corner: egui_plot::Corner::RightTop,
+            corner: egui_plot::Corner::LeftBottom,
             reference: [[0.0, base], [1.0, base]],
             lines,
             selected,
