@@ -343,43 +343,78 @@ fn threshold_ui(
             });
     };
     ui.horizontal_top(|ui| {
-        egui::Grid::new("predict_confusion").num_columns(3).spacing([8.0, 8.0]).show(ui, |ui| {
-            ui.label("");
-            ui.label(RichText::new(format!("Predicted {who}")).strong());
-            ui.label(RichText::new("Predicted not").strong());
-            ui.end_row();
-            ui.label(RichText::new(format!("Actually {who}")).strong());
-            cell(ui, c.tp, "caught: predicted, and it happened", true);
-            cell(ui, c.fn_, "missed: it happened, not predicted", false);
-            ui.end_row();
-            ui.label(RichText::new("Actually not").strong());
-            cell(ui, c.fp, "false alarm: predicted, did not happen", false);
-            cell(ui, c.tn, "correctly left alone", true);
-            ui.end_row();
-        });
+        egui::Grid::new("predict_confusion")
+            .num_columns(3)
+            .spacing([8.0, 8.0])
+            .show(ui, |ui| {
+                ui.label("");
+                ui.label(RichText::new(format!("Predicted {who}")).strong());
+                ui.label(RichText::new("Predicted not").strong());
+                ui.end_row();
+                ui.label(RichText::new(format!("Actually {who}")).strong());
+                cell(ui, c.tp, "caught: predicted, and it happened", true);
+                cell(ui, c.fn_, "missed: it happened, not predicted", false);
+                ui.end_row();
+                ui.label(RichText::new("Actually not").strong());
+                cell(ui, c.fp, "false alarm: predicted, did not happen", false);
+                cell(ui, c.tn, "correctly left alone", true);
+                ui.end_row();
+            });
         ui.add_space(16.0);
         ui.vertical(|ui| {
             for (name, value, hint) in [
-                ("Accuracy", c.accuracy(), "Share of all customers put on the right side."),
-                ("Precision", c.precision(), "Of those flagged, the share that really are positive."),
+                (
+                    "Accuracy",
+                    c.accuracy(),
+                    "Share of all customers put on the right side.",
+                ),
+                (
+                    "Precision",
+                    c.precision(),
+                    "Of those flagged, the share that really are positive.",
+                ),
                 ("Recall", c.recall(), "Of all positives, the share flagged."),
-                ("Specificity", c.specificity(), "Of all others, the share correctly left alone."),
-                ("F1 (0 to 1)", c.f1(), "Balance of precision and recall; 1 is perfect."),
+                (
+                    "Specificity",
+                    c.specificity(),
+                    "Of all others, the share correctly left alone.",
+                ),
+                (
+                    "F1 (0 to 1)",
+                    c.f1(),
+                    "Balance of precision and recall; 1 is perfect.",
+                ),
             ] {
                 ui.horizontal(|ui| {
-                    ui.label(RichText::new(if name.starts_with("F1") { format!("{value:.3}") } else { format!("{:.1} %", 100.0 * value) }).size(18.0).strong());
+                    ui.label(
+                        RichText::new(if name.starts_with("F1") {
+                            format!("{value:.3}")
+                        } else {
+                            format!("{:.1} %", 100.0 * value)
+                        })
+                        .size(18.0)
+                        .strong(),
+                    );
                     ui.label(name).on_hover_text(hint);
                 });
             }
-            ui.label(RichText::new(format!(
-                "{}: flagging everyone with a probability of at least {:.2} means contacting {} customers and catching {} of {} {}.",
-                model.kind.label(),
-                st.cls.threshold,
-                thousands((c.tp + c.fp) as usize),
-                thousands(c.tp as usize),
-                thousands((c.tp + c.fn_) as usize),
-                who
-            )).weak());
+            // wraps within the space left beside the matrix (it ran off the window)
+            ui.add(
+                egui::Label::new(
+                    RichText::new(format!(
+                        "{}: flagging everyone with a probability of at least {} means \
+                         contacting {} customers and catching {} of {} {}.",
+                        model.kind.label(),
+                        crate::cli::short_number(st.cls.threshold),
+                        thousands((c.tp + c.fp) as usize),
+                        thousands(c.tp as usize),
+                        thousands((c.tp + c.fn_) as usize),
+                        who
+                    ))
+                    .weak(),
+                )
+                .wrap(),
+            );
         });
     });
 }
