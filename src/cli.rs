@@ -11,6 +11,7 @@ use serde::Serialize;
 use crate::data::{ColumnKind, ColumnProfile, Dataset, LoadTimings, load_path};
 
 pub mod classify;
+pub mod forecast;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -36,6 +37,9 @@ pub enum Command {
     Segment(SegmentArgs),
     /// Predict a yes/no outcome (churn, response) and report AUC, precision, recall, gains.
     Classify(classify::ClassifyArgs),
+    /// Forecast a series (sales per month…): compare methods on the last periods, write the
+    /// forecast with a 95 % range.
+    Forecast(forecast::ForecastArgs),
 }
 
 #[derive(Args, Debug)]
@@ -107,6 +111,7 @@ pub fn run_command(command: Command) -> ExitCode {
         Command::Inspect(args) => inspect(&args),
         Command::Segment(args) => segment(&args),
         Command::Classify(args) => classify::run(&args),
+        Command::Forecast(args) => forecast::run(&args),
     };
     match result {
         Ok(text) => {

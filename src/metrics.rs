@@ -2,6 +2,7 @@
 //! scikit-learn's values on fixed inputs.
 
 pub mod classification;
+pub mod forecast;
 
 use ndarray::ArrayView2;
 

@@ -3,21 +3,7 @@
 
 mod common;
 
-use std::process::Command;
-
-use common::{refused_files, sample, write};
-
-fn marketlens(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_marketlens"))
-        .args(args)
-        .output()
-        .expect("run marketlens");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+use common::{refused_files, run_marketlens as marketlens, sample, write};
 
 #[test]
 fn inspect_json_has_the_documented_shape_and_kinds() {

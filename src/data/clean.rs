@@ -255,6 +255,22 @@ fn parse_day_any_year(s: &str, format: &str) -> Option<NaiveDate> {
     }
 }
 
+/// The date (or date-and-time) formats a single text value fits, e.g. `["%Y-%m-%d"]`, or
+/// both `"%d/%m/%Y"` and `"%m/%d/%Y"` for 03/04/2024. Empty when it is not a date we read.
+/// Used to explain why a column was not read as dates (a value that is no date, or
+/// dates written in two different ways).
+pub fn date_formats_of(s: &str) -> Vec<&'static str> {
+    let days = DATE_FORMATS
+        .iter()
+        .copied()
+        .filter(|f| parse_day(s, f).is_some());
+    let times = DATETIME_FORMATS
+        .iter()
+        .copied()
+        .filter(|f| parse_time(s, f).is_some());
+    days.chain(times).collect()
+}
+
 fn parse_time(s: &str, format: &str) -> Option<NaiveDateTime> {
     let s = s.trim().trim_end_matches('Z');
     NaiveDateTime::parse_from_str(s, format)

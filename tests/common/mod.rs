@@ -31,3 +31,25 @@ pub fn refused_files() -> Vec<(&'static str, Vec<u8>, &'static str)> {
         ),
     ]
 }
+
+/// Run the `marketlens` binary: (exit code, stdout, stderr).
+pub fn run_marketlens(args: &[&str]) -> (i32, String, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_marketlens"))
+        .args(args)
+        .output()
+        .expect("run marketlens");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// The `sales` column of the bundled monthly sample, in file order.
+pub fn monthly_sales() -> Vec<f64> {
+    let text = std::fs::read_to_string(sample("monthly_sales.csv")).expect("sample");
+    text.lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(1).expect("sales").parse().expect("number"))
+        .collect()
+}
