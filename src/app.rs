@@ -13,8 +13,10 @@ use crate::jobs::{self, JobHandle, Outcome, Reporter};
 use crate::ui;
 
 mod classify;
+mod forecast;
 mod segments;
 pub use classify::{ClassifyState, EvalChoice, LiveModel, ResultPage};
+pub use forecast::{ForecastState, LiveForecast, SeriesPreview};
 pub use segments::SegmentState;
 use segments::default_export_path;
 
@@ -44,6 +46,8 @@ pub enum View {
     Segments,
     /// Churn and response: predict a yes/no outcome.
     Predict,
+    /// Sales over time: forecast the next periods.
+    Forecast,
 }
 
 /// A message in the banner at the top of the window.
@@ -77,6 +81,7 @@ pub struct AppState {
     pub view: View,
     pub seg: SegmentState,
     pub cls: ClassifyState,
+    pub fc: ForecastState,
 }
 
 /// What a view asks the app to do.
@@ -109,6 +114,12 @@ pub enum Command {
     ExportAtRisk,
     /// Pick the Predict tab's test file with the system dialog.
     ChooseTestFile,
+    /// Forecast tab: the date/value/period/aggregation/fill choice changed.
+    RefreshSeries,
+    RunForecast,
+    /// Stop the LSTM and keep its best weights (or cancel, before it trains).
+    StopForecast,
+    ExportForecast,
 }
 
 pub struct MarketLensApp {
@@ -145,6 +156,7 @@ impl MarketLensApp {
                 view: View::Data,
                 seg: SegmentState::default(),
                 cls: ClassifyState::default(),
+                fc: ForecastState::default(),
             },
             ctx: cc.egui_ctx.clone(),
             theme_applied: None,
@@ -223,6 +235,10 @@ impl MarketLensApp {
                     job.cancel();
                 }
                 st.cls = ClassifyState::default();
+                if let Some(job) = st.fc.job.take() {
+                    job.cancel();
+                }
+                st.fc = ForecastState::default();
                 st.view = View::Data;
             }
             Command::RemoveRecent(i) => {
@@ -279,6 +295,10 @@ impl MarketLensApp {
             Command::CancelTraining => self.cancel_training(),
             Command::ExportAtRisk => self.start_risk_export(),
             Command::ChooseTestFile => self.choose_test_file(),
+            Command::RefreshSeries => self.refresh_series(),
+            Command::RunForecast => self.start_forecast(),
+            Command::StopForecast => self.stop_forecast(),
+            Command::ExportForecast => self.start_forecast_export(),
             Command::ToggleDarkMode => {
                 self.state.persisted.dark_mode = !self.state.persisted.dark_mode;
             }
@@ -396,6 +416,7 @@ impl MarketLensApp {
         }
         self.poll_segment_jobs();
         self.poll_classify_jobs();
+        self.poll_forecast_jobs();
         if let Some(job) = self.state.recent_job.as_mut()
             && let Some(outcome) = job.poll()
         {
@@ -468,6 +489,10 @@ impl MarketLensApp {
             job.cancel();
         }
         st.cls = ClassifyState::for_dataset(&ds);
+        if let Some(job) = st.fc.job.take() {
+            job.cancel();
+        }
+        st.fc = ForecastState::for_dataset(&ds);
         st.view = View::Data;
         st.selected_column = ds
             .columns
@@ -479,6 +504,7 @@ impl MarketLensApp {
         st.show_path_field = false;
         st.dataset = Some(Arc::new(ds));
         self.refresh_recent();
+        self.refresh_series();
     }
 
     /// Dropped files and keyboard shortcuts.
@@ -507,6 +533,8 @@ impl MarketLensApp {
                 self.apply(Command::CancelLoad);
             } else if self.state.cls.job.is_some() && self.state.view == View::Predict {
                 self.apply(Command::CancelTraining);
+            } else if self.state.fc.job.is_some() && self.state.view == View::Forecast {
+                self.apply(Command::StopForecast);
             }
         }
     }
@@ -525,6 +553,8 @@ impl eframe::App for MarketLensApp {
             || self.state.seg.job.is_some()
             || self.state.seg.scan_job.is_some()
             || self.state.cls.job.is_some()
+            || self.state.fc.job.is_some()
+            || self.state.fc.preview_job.is_some()
         {
             // keep the elapsed time ticking even between progress events
             ctx.request_repaint_after(Duration::from_millis(100));

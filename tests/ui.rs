@@ -381,3 +381,63 @@ fn training_from_the_predict_tab_shows_the_roc_chart_and_auc() {
     }
     assert!(harness.query_all_by_label_contains("recency_days").count() >= 1);
 }
+
+#[test]
+fn forecasting_from_the_forecast_tab_shows_the_chart_and_error_table() {
+    let mut harness = with_sample("Monthly sales");
+    harness
+        .get_all_by_label("Forecast")
+        .min_by(|a, b| a.rect().min.y.total_cmp(&b.rect().min.y))
+        .expect("tab")
+        .click();
+    // the date and the sales column are chosen; the series is built on a job
+    wait_until(&mut harness, "series", |app| {
+        app.state.fc.preview_job.is_none() && app.state.fc.preview.is_some()
+    });
+    assert!(
+        harness
+            .query_all_by_label_contains("96 months: 2017-01 to 2024-12")
+            .count()
+            >= 1
+    );
+    // a short LSTM keeps the test quick; the other methods are ticked by default
+    harness.state_mut().state.fc.lstm.epochs = 30;
+    harness
+        .get_all_by_label("Forecast")
+        .filter(|n| n.rect().min.y > 40.0)
+        .min_by(|a, b| a.rect().min.y.total_cmp(&b.rect().min.y))
+        .expect("Forecast button")
+        .click();
+    harness.step();
+    assert!(harness.state().state.fc.job.is_some(), "forecast started");
+    wait_until(&mut harness, "forecast", |app| app.state.fc.job.is_none());
+    let result = harness.state().state.fc.result.clone().expect("a result");
+    assert_eq!(
+        result.models.len(),
+        3,
+        "seasonal naive, Holt-Winters and LSTM"
+    );
+    harness.get_by_label("sales per month: forecast vs actual");
+    harness.get_by_label_contains("Errors on the last 12 months");
+    for h in ["RMSE", "MAE", "MAPE", "sMAPE"] {
+        harness.get_by_label(h);
+    }
+    for m in &result.models {
+        let mape = format!("{:.1} %", m.errors.and_then(|e| e.mape).expect("mape"));
+        assert!(
+            harness.query_all_by_label(&mape).count() >= 1,
+            "{} MAPE {mape} in the table",
+            m.name
+        );
+    }
+    assert!(harness.query_all_by_label_contains("came closest").count() >= 1);
+    // the LSTM's losses are drawn when it is the chosen method
+    let lstm = result
+        .models
+        .iter()
+        .position(|m| m.kind == marketlens::analysis::forecast::ModelKind::Lstm)
+        .expect("LSTM");
+    harness.state_mut().state.fc.selected = lstm;
+    harness.run_steps(2);
+    harness.get_by_label("LSTM training: error by epoch (lower is better)");
+}

@@ -7,6 +7,8 @@ pub mod classify;
 pub mod columns;
 pub mod data_view;
 pub mod drivers;
+pub mod forecast;
+pub mod forecast_chart;
 pub mod gains;
 pub mod loading;
 pub mod roc;
@@ -41,6 +43,10 @@ pub fn draw(ui: &mut egui::Ui, st: &mut AppState) -> Vec<Command> {
         && st.view == View::Predict
     {
         classify::ui(ui, st, &ds, &mut cmds);
+    } else if let Some(ds) = st.dataset.clone()
+        && st.view == View::Forecast
+    {
+        forecast::ui(ui, st, &ds, &mut cmds);
     } else if let Some(ds) = st.dataset.clone() {
         egui::Panel::left("columns")
             .resizable(true)
@@ -100,6 +106,11 @@ fn toolbar_ui(ui: &mut egui::Ui, st: &AppState, cmds: &mut Vec<Command>) {
                     View::Predict,
                     "Predict",
                     "Predict a yes/no outcome such as churn or response, and see who is at risk.",
+                ),
+                (
+                    View::Forecast,
+                    "Forecast",
+                    "Forecast sales over time and compare methods on the last periods.",
                 ),
             ] {
                 if ui
