@@ -275,7 +275,7 @@ fn a_short_series_still_gets_what_is_possible() {
     assert!(notes.contains("less than two seasons"), "{notes}");
     let hw = &v["models"][0];
     assert_eq!(hw["model"], "holt_winters");
-    assert!(hw["name"].as_str().expect("name").contains("none season"));
+    assert!(hw["name"].as_str().expect("name").contains("no season"));
     assert!(
         hw["note"]
             .as_str()

@@ -135,11 +135,15 @@ pub(crate) fn holt_winters(
     };
     let spec = past.spec;
     let full = holt_winters::fit(y, spec).map_err(|e| e.to_string())?;
-    let name = format!(
-        "Holt-Winters ({} trend, {} season)",
-        spec.trend.label(),
-        spec.seasonal.label()
-    );
+    let trend = match spec.trend {
+        Trend::None => "no trend".to_owned(),
+        t => format!("{} trend", t.label()),
+    };
+    let season = match spec.seasonal {
+        Seasonal::None => "no season".to_owned(),
+        s => format!("{} season", s.label()),
+    };
+    let name = format!("Holt-Winters ({trend}, {season})");
     Ok(ModelForecast {
         holdout: past.forecast(holdout),
         holdout_band: past.interval(holdout, Z95),

@@ -69,6 +69,8 @@ pub struct ForecastState {
     pub result: Option<Arc<ForecastResult>>,
     /// Index into the result's models whose range is shaded.
     pub selected: usize,
+    /// The chart shows every period (otherwise the last three seasons before the holdout).
+    pub whole_history: bool,
     pub export_path: String,
     pub export_job: Option<JobHandle<(), String>>,
 }
@@ -100,6 +102,7 @@ impl Default for ForecastState {
             live: LiveForecast::default(),
             result: None,
             selected: 0,
+            whole_history: false,
             export_path: String::new(),
             export_job: None,
         }

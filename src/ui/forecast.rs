@@ -41,12 +41,15 @@ pub fn ui(ui: &mut egui::Ui, st: &mut AppState, ds: &Dataset, cmds: &mut Vec<Com
 fn run_ui(ui: &mut egui::Ui, st: &AppState, cmds: &mut Vec<Command>) {
     ui.add_space(6.0);
     if let Some(job) = &st.fc.job {
-        let hint = if st.fc.is_training_lstm() {
-            "Stop the LSTM now and keep its best weights so far (Esc)."
+        let (button, hint) = if st.fc.is_training_lstm() {
+            (
+                "Stop, keep the best",
+                "Stop the LSTM now and keep its best weights so far (Esc).",
+            )
         } else {
-            "Stop the forecast (Esc)."
+            ("Cancel", "Stop the forecast (Esc).")
         };
-        if super::job_progress_ui(ui, job, hint) {
+        if super::job_progress_button_ui(ui, job, button, hint) {
             cmds.push(Command::StopForecast);
         }
     } else {
@@ -436,7 +439,22 @@ fn results_ui(ui: &mut egui::Ui, st: &mut AppState, cmds: &mut Vec<Command>) {
     } else {
         "The series"
     });
-    forecast_chart::chart_ui(ui, "forecast_live_chart", &preview.series, holdout, &models);
+    let from = if running && !st.fc.whole_history {
+        forecast_chart::recent_start(n, holdout, preview.detected_season)
+    } else {
+        0
+    };
+    if running {
+        ui.checkbox(&mut st.fc.whole_history, "Show the whole history");
+    }
+    forecast_chart::chart_ui(
+        ui,
+        "forecast_live_chart",
+        &preview.series,
+        from,
+        holdout,
+        &models,
+    );
     if running && !live.train_loss.is_empty() {
         ui.add_space(8.0);
         forecast_chart::loss_ui(ui, live);
@@ -458,8 +476,8 @@ fn live_holdout(st: &AppState, n: usize) -> usize {
 /// One colour per method, the same in every chart and table.
 pub fn model_color(kind: ModelKind, _i: usize) -> egui::Color32 {
     match kind {
-        ModelKind::SeasonalNaive => theme::segment_color(9),
-        ModelKind::Drift => theme::segment_color(6),
+        ModelKind::SeasonalNaive => theme::segment_color(0),
+        ModelKind::Drift => theme::segment_color(4),
         ModelKind::HoltWinters => theme::segment_color(1),
         ModelKind::Lstm => theme::segment_color(2),
     }
@@ -487,10 +505,17 @@ fn finished_ui(
         .enumerate()
         .map(|(i, m)| ChartModel::of(m, model_color(m.kind, i), i == selected))
         .collect();
+    ui.checkbox(&mut st.fc.whole_history, "Show the whole history");
+    let from = if st.fc.whole_history {
+        0
+    } else {
+        forecast_chart::recent_start(result.series.len(), result.holdout, result.season)
+    };
     forecast_chart::chart_ui(
         ui,
         "forecast_chart",
         &result.series,
+        from,
         result.holdout,
         &models,
     );

@@ -70,11 +70,18 @@ fn grid_marks(period: Period, input: GridInput) -> Vec<GridMark> {
     (egui_plot::uniform_grid_spacer(move |_| steps))(input)
 }
 
-/// History, holdout actuals and every model: one chart.
+/// The first period drawn when the chart shows recent history only: three seasons (at least
+/// twelve periods) before the holdout, so the forecasts are not squeezed into a corner.
+pub fn recent_start(n: usize, holdout: usize, season: usize) -> usize {
+    n.saturating_sub(holdout + 3 * season.max(4))
+}
+
+/// History from period `from`, holdout actuals and every model: one chart.
 pub fn chart_ui(
     ui: &mut egui::Ui,
     id: &str,
     series: &Series,
+    from: usize,
     holdout: usize,
     models: &[ChartModel],
 ) {
@@ -86,7 +93,10 @@ pub fn chart_ui(
     let x = move |i: usize| i as f64 + offset;
     let y = &series.values;
     let train_end = n - holdout.min(n);
-    let history: Vec<[f64; 2]> = (0..train_end.max(1).min(n)).map(|i| [x(i), y[i]]).collect();
+    let from = from.min(train_end.saturating_sub(1));
+    let history: Vec<[f64; 2]> = (from..train_end.max(1).min(n))
+        .map(|i| [x(i), y[i]])
+        .collect();
     let history = decimate(history, MAX_HISTORY_POINTS);
     let actual: Vec<[f64; 2]> = (train_end.saturating_sub(1)..n)
         .map(|i| [x(i), y[i]])
@@ -144,6 +154,19 @@ pub fn chart_ui(
                     .color(ink.gamma_multiply(0.75))
                     .width(1.5),
             );
+            let filled: Vec<[f64; 2]> = (from..n)
+                .filter(|&i| series.filled.get(i).copied().unwrap_or(false))
+                .map(|i| [x(i), y[i]])
+                .collect();
+            if !filled.is_empty() {
+                p.points(
+                    Points::new("filled in (no rows)", PlotPoints::from(filled))
+                        .color(Color32::from_rgb(0xC0, 0x39, 0x2B))
+                        .shape(egui_plot::MarkerShape::Diamond)
+                        .filled(false)
+                        .radius(5.0),
+                );
+            }
             if holdout > 0 {
                 p.vline(
                     VLine::new("holdout starts", x(train_end) - 0.5)
@@ -188,13 +211,15 @@ pub fn chart_ui(
                 }
             }
         });
-    ui.label(
-        RichText::new(
-            "Solid: forecasts of the held-out periods, made without seeing them. Dashed: the \
-             forecast ahead. Shaded: the 95 % range of the chosen method.",
-        )
-        .weak(),
-    );
+    if !models.is_empty() {
+        ui.label(
+            RichText::new(
+                "Solid: forecasts of the held-out periods, made without seeing them. Dashed: \
+                 the forecast ahead. Shaded: the 95 % range of the chosen method.",
+            )
+            .weak(),
+        );
+    }
 }
 
 /// Keep the first and last point and, per bucket, the lowest and highest: the line looks the

@@ -215,6 +215,16 @@ pub fn job_progress_ui<P: crate::jobs::JobProgress, T>(
     job: &crate::jobs::JobHandle<P, T>,
     cancel_hint: &str,
 ) -> bool {
+    job_progress_button_ui(ui, job, "Cancel", cancel_hint)
+}
+
+/// [`job_progress_ui`] with another label on the button ("Stop, keep the best").
+pub fn job_progress_button_ui<P: crate::jobs::JobProgress, T>(
+    ui: &mut egui::Ui,
+    job: &crate::jobs::JobHandle<P, T>,
+    button: &str,
+    hint: &str,
+) -> bool {
     let fraction = job.latest().and_then(|p| p.fraction()).unwrap_or(0.0);
     ui.add(egui::ProgressBar::new(fraction).show_percentage());
     let mut text = job
@@ -227,5 +237,5 @@ pub fn job_progress_ui<P: crate::jobs::JobProgress, T>(
         ));
     }
     ui.label(text);
-    ui.button("Cancel").on_hover_text(cancel_hint).clicked()
+    ui.button(button).on_hover_text(hint).clicked()
 }

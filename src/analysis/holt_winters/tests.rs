@@ -257,18 +257,3 @@ fn labels() {
     let s = [Seasonal::None, Seasonal::Additive, Seasonal::Multiplicative].map(Seasonal::label);
     assert_eq!(s, ["none", "additive", "multiplicative"]);
 }
-
-#[test]
-#[ignore = "timing, run with --release -- --ignored --nocapture"]
-fn fit_timing() {
-    let spec = spec(Trend::Additive, Seasonal::Multiplicative);
-    let best = (0..5)
-        .map(|_| {
-            let t = std::time::Instant::now();
-            let m = fit(&AIR[..120], spec).expect("fit");
-            std::hint::black_box(m);
-            t.elapsed()
-        })
-        .min();
-    println!("fit AIR[..120] add/mul: best of 5 = {best:?}");
-}
