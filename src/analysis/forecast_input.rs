@@ -313,6 +313,39 @@ mod tests {
     }
 
     #[test]
+    fn slashes_year_months_and_timestamps_are_read() {
+        let cases: [(&[&str], Period, usize); 3] = [
+            (
+                &["2024/01/31", "2024/02/29", "2024/03/31"],
+                Period::Month,
+                3,
+            ),
+            (
+                &["2024-01", "2024-02", "2024-03", "2024-04"],
+                Period::Month,
+                4,
+            ),
+            (
+                &[
+                    "2024-01-31 08:30",
+                    "2024-01-31 17:05",
+                    "2024-02-01 09:00",
+                    "2024-02-02 12:00",
+                ],
+                Period::Day,
+                3,
+            ),
+        ];
+        for (dates, period, periods) in cases {
+            let df = frame(dates, &vec![Some(2.0); dates.len()]);
+            let rows = read_rows(&df, &spec()).expect("rows");
+            assert_eq!(rows.detected_period, period, "{dates:?}");
+            let s = build_series(&rows, &spec()).expect("series");
+            assert_eq!(s.len(), periods, "{dates:?}");
+        }
+    }
+
+    #[test]
     fn mixed_formats_are_named() {
         let df = frame(&["2024-01-31", "2024-02-29", "31/03/2024"], &[Some(1.0); 3]);
         let err = read_rows(&df, &spec()).err().expect("error");

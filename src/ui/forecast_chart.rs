@@ -117,6 +117,7 @@ pub fn chart_ui(
         .allow_scroll(false)
         .x_grid_spacer(move |input| grid_marks(period, input))
         .x_axis_formatter(move |mark, _| date_of(mark.value).unwrap_or_default())
+        .y_axis_formatter(|mark, _| axis_label(mark.value))
         .label_formatter(move |pos| match pos {
             HoverPosition::NearDataPoint {
                 plot_name: name,
@@ -245,16 +246,36 @@ fn decimate(points: Vec<[f64; 2]>, max: usize) -> Vec<[f64; 2]> {
     out
 }
 
-/// 1234567 → "1.23 M", 1234.5 → "1,234.5".
+/// 1234567 → "1.23 M", 29972.4 → "29,972", 12.345 → "12.35".
 fn short(v: f64) -> String {
     let a = v.abs();
-    if a >= 1e6 {
+    if !v.is_finite() {
+        v.to_string()
+    } else if a >= 1e6 {
         format!("{:.2} M", v / 1e6)
     } else if a >= 100.0 {
-        format!("{v:.0}")
+        let sign = if v < 0.0 { "-" } else { "" };
+        format!("{sign}{}", crate::cli::thousands(a.round() as usize))
     } else {
         format!("{v:.2}")
     }
+}
+
+/// Axis labels: 600000 → "600 k", 1500000 → "1.5 M".
+fn axis_label(v: f64) -> String {
+    let a = v.abs();
+    if a >= 1e6 {
+        format!("{} M", trim(v / 1e6))
+    } else if a >= 1e4 {
+        format!("{} k", trim(v / 1e3))
+    } else {
+        trim(v)
+    }
+}
+
+fn trim(v: f64) -> String {
+    let s = format!("{v:.2}");
+    s.trim_end_matches('0').trim_end_matches('.').to_owned()
 }
 
 /// The LSTM's loss per epoch while it trains.
@@ -440,6 +461,18 @@ pub fn forecast_table_ui(ui: &mut egui::Ui, result: &ForecastResult, m: &ModelFo
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_read_well() {
+        assert_eq!(short(29972.4), "29,972");
+        assert_eq!(short(-1234.5), "-1,235");
+        assert_eq!(short(12.345), "12.35");
+        assert_eq!(short(2_345_678.0), "2.35 M");
+        assert_eq!(axis_label(600_000.0), "600 k");
+        assert_eq!(axis_label(1_500_000.0), "1.5 M");
+        assert_eq!(axis_label(250.0), "250");
+        assert_eq!(axis_label(0.5), "0.5");
+    }
 
     #[test]
     fn decimate_keeps_extremes() {
