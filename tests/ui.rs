@@ -440,4 +440,22 @@ fn forecasting_from_the_forecast_tab_shows_the_chart_and_error_table() {
     harness.state_mut().state.fc.selected = lstm;
     harness.run_steps(2);
     harness.get_by_label("LSTM training: error by epoch (lower is better)");
+    // the forecast is saved to a new file
+    let dir = tempfile::tempdir().expect("dir");
+    let out = dir.path().join("sales_forecast.csv");
+    harness.state_mut().state.fc.export_path = out.display().to_string();
+    harness.run_steps(2);
+    harness.get_by_label("Save forecast CSV").click();
+    harness.step();
+    wait_until(&mut harness, "export", |app| {
+        app.state.fc.export_job.is_none()
+    });
+    let banners = format!("{:?}", harness.state().state.banners);
+    let text = std::fs::read_to_string(&out).expect(&banners);
+    assert!(text.starts_with("date,value,lower,upper,model\n2025-01-01,"));
+    assert_eq!(
+        text.lines().count(),
+        1 + 3 * 12,
+        "12 months for each of 3 methods"
+    );
 }

@@ -505,7 +505,28 @@ fn finished_ui(
         .enumerate()
         .map(|(i, m)| ChartModel::of(m, model_color(m.kind, i), i == selected))
         .collect();
-    ui.checkbox(&mut st.fc.whole_history, "Show the whole history");
+    // the actions sit above the chart, where they are seen without scrolling
+    ui.horizontal(|ui| {
+        ui.checkbox(&mut st.fc.whole_history, "Show the whole history");
+        ui.separator();
+        let label = ui.label("Save every method's forecast to");
+        ui.add(
+            egui::TextEdit::singleline(&mut st.fc.export_path)
+                .desired_width(300.0)
+                .hint_text("forecast.csv"),
+        )
+        .labelled_by(label.id);
+        if ui
+            .add_enabled(
+                st.fc.export_job.is_none(),
+                egui::Button::new("Save forecast CSV"),
+            )
+            .on_hover_text("date, value, lower, upper, model; a new file, never the input.")
+            .clicked()
+        {
+            cmds.push(Command::ExportForecast);
+        }
+    });
     let from = if st.fc.whole_history {
         0
     } else {
@@ -541,24 +562,4 @@ fn finished_ui(
     if let Some(m) = result.models.get(selected) {
         forecast_chart::forecast_table_ui(ui, result, m);
     }
-    ui.add_space(8.0);
-    ui.horizontal(|ui| {
-        let label = ui.label("Save the forecast of every method to");
-        ui.add(
-            egui::TextEdit::singleline(&mut st.fc.export_path)
-                .desired_width(320.0)
-                .hint_text("forecast.csv"),
-        )
-        .labelled_by(label.id);
-        if ui
-            .add_enabled(
-                st.fc.export_job.is_none(),
-                egui::Button::new("Save forecast CSV"),
-            )
-            .on_hover_text("date, value, lower, upper, model; a new file, never the input.")
-            .clicked()
-        {
-            cmds.push(Command::ExportForecast);
-        }
-    });
 }
