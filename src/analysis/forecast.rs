@@ -288,15 +288,26 @@ impl JobProgress for ForecastProgress {
                 ..
             } => match val_loss {
                 Some(v) => format!(
-                    "Training the LSTM: epoch {epoch} of {epochs}, loss {train_loss:.4} \
-                     (validation {v:.4})"
+                    "Training the LSTM: epoch {epoch} of {epochs}, error {} (validation {})",
+                    loss_text(*train_loss),
+                    loss_text(*v)
                 ),
-                None => {
-                    format!("Training the LSTM: epoch {epoch} of {epochs}, loss {train_loss:.4}")
-                }
+                None => format!(
+                    "Training the LSTM: epoch {epoch} of {epochs}, error {}",
+                    loss_text(*train_loss)
+                ),
             },
             ForecastProgress::ModelDone(m) => format!("{} done", m.name),
         }
+    }
+}
+
+/// A loss with four significant digits: 0.01234, 4.321e-5.
+fn loss_text(v: f64) -> String {
+    if v >= 0.01 || v == 0.0 || !v.is_finite() {
+        format!("{v:.4}")
+    } else {
+        format!("{v:.3e}")
     }
 }
 

@@ -339,7 +339,20 @@ fn losses_chart(
         .include_x(epochs as f64)
         .x_axis_label("epoch")
         .y_axis_label("mean squared error (scaled)")
-        .y_axis_formatter(|mark, _| format!("{:.0e}", 10f64.powf(mark.value)))
+        // one grid line per power of ten, labelled 1, 0.1, 0.01 …
+        .y_grid_spacer(egui_plot::uniform_grid_spacer(|_| [1.0, 1.0, 1.0]))
+        .y_axis_formatter(|mark, _| {
+            if (mark.value - mark.value.round()).abs() < 1e-9 {
+                let v = 10f64.powf(mark.value.round());
+                if v >= 0.001 {
+                    trim(v)
+                } else {
+                    format!("{v:.0e}")
+                }
+            } else {
+                String::new()
+            }
+        })
         .label_formatter(|pos| match pos {
             HoverPosition::NearDataPoint {
                 plot_name: name,
