@@ -392,3 +392,100 @@ fn stop_keeps_the_best_lstm_so_far() {
             .is_some_and(|n| n.contains("Stopped after epoch"))
     );
 }
+
+#[test]
+fn a_zero_in_the_holdout_ranks_and_describes_by_rmse() {
+    // monthly pattern with the last period at zero: percentages are undefined there
+    let mut values: Vec<f64> = (0..48).map(|i| 100.0 + 10.0 * (i % 12) as f64).collect();
+    values[47] = 0.0;
+    let params = ForecastParams {
+        models: vec![ModelKind::SeasonalNaive, ModelKind::Drift],
+        holdout: Some(12),
+        season: Some(12),
+        ..ForecastParams::default()
+    };
+    let r = forecast_series(series(values), &params, &Reporter::silent()).expect("forecast");
+    assert!(!r.ranks_by_mape());
+    let rmse = |k: ModelKind| {
+        r.models
+            .iter()
+            .find(|m| m.kind == k)
+            .and_then(|m| m.errors)
+            .expect("errors")
+            .rmse
+    };
+    let best = r.best().expect("best");
+    let other = if best.kind == ModelKind::Drift {
+        ModelKind::SeasonalNaive
+    } else {
+        ModelKind::Drift
+    };
+    assert!(rmse(best.kind) <= rmse(other));
+    let sentence = marketlens::analysis::forecast_export::verdict(&r).expect("verdict");
+    assert!(sentence.contains("root mean squared error"), "{sentence}");
+    assert!(
+        sentence.contains(&format!("{:.1}", rmse(best.kind))),
+        "{sentence}"
+    );
+}
+
+#[test]
+fn the_lstm_on_changes_follows_a_trend_above_anything_it_saw() {
+    let values: Vec<f64> = (0..60).map(|i| 50.0 + 2.0 * i as f64).collect();
+    let top = values[47];
+    let params = ForecastParams {
+        models: vec![ModelKind::Lstm],
+        holdout: Some(12),
+        season: Some(1),
+        lstm: LstmSettings {
+            window: 6,
+            hidden: 8,
+            epochs: 30,
+            ..LstmSettings::default()
+        },
+        ..ForecastParams::default()
+    };
+    let r =
+        forecast_series(series(values.clone()), &params, &Reporter::silent()).expect("forecast");
+    let m = &r.models[0];
+    // every holdout forecast is above the last training value, and rising
+    assert!(m.holdout.iter().all(|v| *v > top), "{:?}", m.holdout);
+    assert!(m.holdout.windows(2).all(|w| w[1] > w[0]), "{:?}", m.holdout);
+    assert!(m.future[0] > values[59]);
+}
+
+#[test]
+fn weekly_forecasts_are_dated_by_monday() {
+    let dir = tempfile::tempdir().expect("dir");
+    // 80 weeks of orders on Wednesdays, from Wednesday 2024-01-03
+    let start = chrono::NaiveDate::from_ymd_opt(2024, 1, 3).expect("date");
+    let mut csv = "day,orders\n".to_owned();
+    for i in 0..80 {
+        let d = start + chrono::Duration::weeks(i);
+        csv.push_str(&format!("{d},{}\n", 100 + i % 4 * 10));
+    }
+    let file = write(dir.path(), "weekly.csv", csv.as_bytes());
+    let v = json(&[
+        "forecast",
+        file.to_str().expect("utf8"),
+        "--date",
+        "day",
+        "--value",
+        "orders",
+        "--model",
+        "drift",
+        "--horizon",
+        "3",
+        "--json",
+    ]);
+    assert_eq!(v["series"]["period"], "week");
+    assert_eq!(v["series"]["start"], "2024-01-01");
+    let dates: Vec<&str> = v["forecast"]
+        .as_array()
+        .expect("forecast")
+        .iter()
+        .map(|p| p["date"].as_str().expect("date"))
+        .collect();
+    // week 80 starts on Monday 2025-07-14 (2024-01-01 + 80 weeks)
+    assert_eq!(dates, ["2025-07-14", "2025-07-21", "2025-07-28"]);
+}

@@ -213,30 +213,29 @@ impl ForecastResult {
         self.series.len() - self.holdout
     }
 
-    /// The method with the smallest holdout error: MAPE when every method has one, RMSE
-    /// otherwise.
-    pub fn best(&self) -> Option<&ModelForecast> {
-        let use_mape = self
-            .models
-            .iter()
-            .all(|m| m.errors.is_some_and(|e| e.mape.is_some()));
-        let score = |m: &ModelForecast| {
-            m.errors.map(|e| {
-                if use_mape {
-                    e.mape.unwrap_or(f64::INFINITY)
-                } else {
-                    e.rmse
-                }
-            })
-        };
+    /// Whether methods are ranked by MAPE (every method has one) or by RMSE (some holdout
+    /// value is zero, so percentages are undefined).
+    pub fn ranks_by_mape(&self) -> bool {
         self.models
             .iter()
-            .filter(|m| score(m).is_some_and(f64::is_finite))
-            .min_by(|a, b| {
-                score(a)
-                    .unwrap_or(f64::INFINITY)
-                    .total_cmp(&score(b).unwrap_or(f64::INFINITY))
-            })
+            .all(|m| m.errors.is_some_and(|e| e.mape.is_some()))
+    }
+
+    /// The number a method is ranked by (see [`Self::ranks_by_mape`]).
+    pub fn rank_score(&self, m: &ModelForecast) -> Option<f64> {
+        let by_mape = self.ranks_by_mape();
+        m.errors
+            .and_then(|e| if by_mape { e.mape } else { Some(e.rmse) })
+            .filter(|v| v.is_finite())
+    }
+
+    /// The method with the smallest holdout error.
+    pub fn best(&self) -> Option<&ModelForecast> {
+        self.models
+            .iter()
+            .filter_map(|m| self.rank_score(m).map(|s| (m, s)))
+            .min_by(|a, b| a.1.total_cmp(&b.1))
+            .map(|(m, _)| m)
     }
 }
 
@@ -257,9 +256,15 @@ pub enum ForecastProgress {
         train_loss: f64,
         val_loss: Option<f64>,
         preview: Option<Vec<f64>>,
+        /// Share of the whole job done before the LSTM started (the other methods).
+        before: f32,
     },
-    /// A method finished; the window shows it while the others run.
-    ModelDone(Box<ModelForecast>),
+    /// A method finished (`done` of `count`); the window shows it while the others run.
+    ModelDone {
+        model: Box<ModelForecast>,
+        done: usize,
+        count: usize,
+    },
 }
 
 impl JobProgress for ForecastProgress {
@@ -269,10 +274,15 @@ impl JobProgress for ForecastProgress {
             ForecastProgress::Model { index, count, .. } => {
                 Some(*index as f32 / (*count).max(1) as f32)
             }
-            ForecastProgress::Epoch { epoch, epochs, .. } => {
-                Some(*epoch as f32 / (*epochs).max(1) as f32)
+            ForecastProgress::Epoch {
+                epoch,
+                epochs,
+                before,
+                ..
+            } => Some(before + (1.0 - before) * *epoch as f32 / (*epochs).max(1) as f32),
+            ForecastProgress::ModelDone { done, count, .. } => {
+                Some(*done as f32 / (*count).max(1) as f32)
             }
-            ForecastProgress::ModelDone(_) => None,
         }
     }
 
@@ -297,7 +307,7 @@ impl JobProgress for ForecastProgress {
                     loss_text(*train_loss)
                 ),
             },
-            ForecastProgress::ModelDone(m) => format!("{} done", m.name),
+            ForecastProgress::ModelDone { model, .. } => format!("{} done", model.name),
         }
     }
 }
@@ -367,7 +377,12 @@ pub fn forecast_series(
             "the horizon must be between 1 and 10,000 periods".into(),
         ));
     }
-    if holdout == 0 || holdout + 3 > n {
+    if holdout == 0 {
+        return Err(ForecastError::Problem(
+            "hold out at least one period to judge the methods on".into(),
+        ));
+    }
+    if holdout.saturating_add(3) > n {
         return Err(ForecastError::Problem(format!(
             "the series has {n} {}; a holdout of {holdout} leaves too few to learn from \
              (at least 3 are needed before the holdout)",
@@ -390,7 +405,7 @@ pub fn forecast_series(
         ));
     }
     let train = &series.values[..n - holdout];
-    if season > 1 && train.len() < 2 * season {
+    if season > 1 && train.len() < season.saturating_mul(2) {
         notes.push(format!(
             "There are {} {} before the holdout, less than two seasons of {season}: the \
              seasonal pattern cannot be learned. Drift and Holt-Winters without a season \
@@ -405,7 +420,12 @@ pub fn forecast_series(
     // the LSTM last: it is the slow one, and Stop keeps what the others found
     let mut order = params.models.clone();
     order.sort_by_key(|k| *k == ModelKind::Lstm);
-    order.dedup();
+    let mut seen = Vec::new();
+    order.retain(|k| {
+        let new = !seen.contains(k);
+        seen.push(*k);
+        new
+    });
     let count = order.len();
     for (index, &kind) in order.iter().enumerate() {
         reporter.check()?;
@@ -418,14 +438,27 @@ pub fn forecast_series(
                 holt_winters(&series.values, holdout, horizon, season, params)
             }
             ModelKind::Lstm => {
-                run_lstm(&series.values, holdout, horizon, season, params, reporter)?
+                let before = index as f32 / count as f32;
+                run_lstm(
+                    &series.values,
+                    holdout,
+                    horizon,
+                    season,
+                    params,
+                    before,
+                    reporter,
+                )?
             }
         };
         match fitted {
             Ok(mut m) => {
                 m.seconds = started.elapsed().as_secs_f64();
                 m.errors = forecast_errors(actual, &m.holdout);
-                reporter.report(ForecastProgress::ModelDone(Box::new(m.clone())));
+                reporter.report(ForecastProgress::ModelDone {
+                    model: Box::new(m.clone()),
+                    done: index + 1,
+                    count,
+                });
                 models.push(m);
             }
             Err(reason) => skipped.push((kind, reason)),

@@ -53,7 +53,6 @@ pub fn save_forecast(
 /// Seasonal naive." `None` without a holdout.
 pub fn verdict(result: &ForecastResult) -> Option<String> {
     let best = result.best()?;
-    let e = best.errors?;
     let when = format!(
         "the last {} {}",
         result.holdout,
@@ -63,22 +62,30 @@ pub fn verdict(result: &ForecastResult) -> Option<String> {
             result.series.period.plural()
         }
     );
-    let miss = |m: &ModelForecast| -> Option<String> {
-        let e = m.errors?;
-        Some(match (e.mape, best.errors.and_then(|b| b.mape)) {
-            (Some(mape), Some(_)) => format!("{mape:.1} %"),
-            _ => format!("{:.1}", e.mae),
-        })
+    // described by the same number the methods are ranked by
+    let by_mape = result.ranks_by_mape();
+    let amount = |v: f64| {
+        if by_mape {
+            format!("{v:.1} %")
+        } else {
+            format!("{v:.1}")
+        }
     };
-    let how = match e.mape {
-        Some(mape) => format!("typically {mape:.1} % off (MAPE)"),
-        None => format!("typically {:.1} off (MAE)", e.mae),
+    let score = result.rank_score(best)?;
+    let how = if by_mape {
+        format!("typically {} off (MAPE)", amount(score))
+    } else {
+        format!("a root mean squared error of {}", amount(score))
     };
     let runner_up = result
         .models
         .iter()
         .filter(|m| m.kind != best.kind)
-        .filter_map(|m| miss(m).map(|t| format!("{t} for {}", m.name)))
+        .filter_map(|m| {
+            result
+                .rank_score(m)
+                .map(|v| format!("{} for {}", amount(v), m.name))
+        })
         .collect::<Vec<_>>();
     Some(if runner_up.is_empty() {
         format!("{} was {how} on {when}, which it did not see.", best.name)

@@ -139,13 +139,15 @@ fn explain_not_dates(col: &Column, column: &str) -> InputError {
                 example: v.to_owned(),
             };
         }
-        match &first {
+        // the formats every value so far fits; the value that leaves none is the culprit
+        match &mut first {
             None => first = Some((i, v.to_owned(), formats)),
-            Some((row, text, known)) => {
-                if !formats.iter().any(|f| known.contains(f)) {
+            Some((row, text, common)) => {
+                common.retain(|f| formats.contains(f));
+                if common.is_empty() {
                     return InputError::MixedDates {
                         column: column.to_owned(),
-                        first_row: row + 1,
+                        first_row: *row + 1,
                         first: text.clone(),
                         other_row: i + 1,
                         other: v.to_owned(),
@@ -262,7 +264,7 @@ pub fn default_season_holdout_horizon(
     let season = season
         .unwrap_or_else(|| series::detect_season(&series.values, series.period))
         .max(1);
-    let holdout = holdout.unwrap_or(if season > 1 && n >= 3 * season {
+    let holdout = holdout.unwrap_or(if season > 1 && n >= season.saturating_mul(3) {
         season
     } else {
         ((n as f64 * 0.2).round() as usize).max(1)
@@ -353,6 +355,18 @@ mod tests {
         assert!(text.contains("mixes date formats"), "{text}");
         assert!(
             text.contains("row 3") && text.contains("31/03/2024"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn day_first_and_month_first_in_one_column_are_named() {
+        // 03/04 fits both readings, 13/04 only day-first, 04/13 only month-first
+        let df = frame(&["03/04/2024", "13/04/2024", "04/13/2024"], &[Some(1.0); 3]);
+        let text = read_rows(&df, &spec()).err().expect("error").to_string();
+        assert!(text.contains("mixes date formats"), "{text}");
+        assert!(
+            text.contains("row 3") && text.contains("04/13/2024"),
             "{text}"
         );
     }

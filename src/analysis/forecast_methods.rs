@@ -82,13 +82,13 @@ pub(crate) fn holt_winters(
     let train = &y[..y.len() - holdout];
     let mut note = None;
     let positive = train.iter().all(|v| *v > 0.0) && y.iter().all(|v| *v > 0.0);
-    let seasonal_ok = season > 1 && train.len() >= 2 * season;
+    let seasonal_ok = season > 1 && train.len() >= season.saturating_mul(2);
     let candidates: Vec<Seasonal> = if !seasonal_ok {
         if season > 1 {
             note = Some(format!(
                 "Fitted without a season: it needs two seasons ({} periods) before the \
                  holdout; there are {}.",
-                2 * season,
+                season.saturating_mul(2),
                 train.len()
             ));
         }
@@ -170,6 +170,7 @@ pub(crate) fn run_lstm(
     horizon: usize,
     season: usize,
     params: &ForecastParams,
+    before: f32,
     reporter: &Reporter<ForecastProgress>,
 ) -> Result<Result<ModelForecast, String>, ForecastError> {
     let train = &y[..y.len() - holdout];
@@ -214,6 +215,7 @@ pub(crate) fn run_lstm(
             train_loss: e.train_loss,
             val_loss: e.val_loss,
             preview: e.preview.clone().map(|p| back(train, p)),
+            before,
         });
     };
     let model = match lstm::train(
@@ -236,15 +238,34 @@ pub(crate) fn run_lstm(
     }
     let past = back(train, model.forecast(&train_in, holdout));
     let rmse = forecast_errors(&y[y.len() - holdout..], &past).map_or(0.0, |e| e.rmse);
-    let band = |f: &[f64]| f.iter().map(|v| (v - Z95 * rmse, v + Z95 * rmse)).collect();
+    // ±z·RMSE over the holdout's length; further ahead errors add up, so the range grows
+    // with the square root of the distance
+    let band = |f: &[f64]| {
+        f.iter()
+            .enumerate()
+            .map(|(i, v)| {
+                let grow = ((i + 1) as f64 / holdout.max(1) as f64).sqrt().max(1.0);
+                let half = Z95 * rmse * grow;
+                (v - half, v + half)
+            })
+            .collect()
+    };
     let future = back(y, model.forecast(&learn(y), horizon));
-    let note = model.stopped.then(|| {
-        format!(
-            "Stopped after epoch {} of {}; the weights of epoch {} (best validation loss) \
-             are kept.",
-            model.epochs_run, settings.epochs, model.best_epoch
-        )
-    });
+    let note = if model.diverged {
+        Some(format!(
+            "Training went unstable after epoch {} (try a lower learning rate); the weights \
+             of epoch {} are kept.",
+            model.epochs_run, model.best_epoch
+        ))
+    } else {
+        model.stopped.then(|| {
+            format!(
+                "Stopped after epoch {} of {}; the weights of epoch {} (best validation loss) \
+                 are kept.",
+                model.epochs_run, settings.epochs, model.best_epoch
+            )
+        })
+    };
     Ok(Ok(ModelForecast {
         holdout_band: band(&past),
         holdout: past,

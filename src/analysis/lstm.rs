@@ -198,8 +198,11 @@ pub struct LstmModel {
     pub epochs_run: usize,
     /// The epoch whose weights were kept (0: the untrained initial weights).
     pub best_epoch: usize,
-    /// True if `stop` ended training early.
+    /// True if `stop` ended training early (or it diverged).
     pub stopped: bool,
+    /// True if the loss became infinite or NaN after some good epochs (learning rate too
+    /// high); the best weights before that are kept.
+    pub diverged: bool,
     pub train_losses: Vec<f64>,
     pub val_losses: Vec<Option<f64>>,
 }
@@ -386,6 +389,7 @@ pub fn train(
         epochs_run: 0,
         best_epoch: 0,
         stopped: false,
+        diverged: false,
         train_losses: Vec::new(),
         val_losses: Vec::new(),
     };
@@ -404,18 +408,35 @@ pub fn train(
         } else {
             shuffle(&mut rng, &mut order);
             let mut sum = 0.0;
+            let mut seen = 0;
             for rows in order.chunks(BATCH) {
+                // a long epoch of minibatches still answers Stop within one batch
+                if stop.load(Ordering::Relaxed) {
+                    break;
+                }
                 let batch = windows.tensors(rows, &device);
                 let (next, loss) = step(model, &mut optim, lr, batch);
                 model = next;
                 sum += loss * rows.len() as f64;
+                seen += rows.len();
+            }
+            if seen < n_train {
+                // stopped part-way: this epoch does not count
+                result.stopped = true;
+                break;
             }
             sum / n_train as f64
         };
         let current = model.valid();
         let score = scalar(mse(&current, select.clone()));
         if !train_loss.is_finite() || !score.is_finite() {
-            return Err(LstmError::NotFinite);
+            if result.epochs_run == 0 {
+                return Err(LstmError::NotFinite);
+            }
+            // training diverged (learning rate too high): keep the best weights so far
+            result.stopped = true;
+            result.diverged = true;
+            break;
         }
         let val_loss = (n_val > 0).then_some(score);
         if score < best_score {

@@ -202,8 +202,10 @@ impl MarketLensApp {
         if let Some(old) = fc.preview_job.take() {
             old.cancel();
         }
+        // until the new series is built nothing may be forecast or drawn from the old one
+        fc.preview = None;
+        fc.live = LiveForecast::default();
         let Some(spec) = fc.spec(&ds) else {
-            fc.preview = None;
             return;
         };
         let notify = self.notifier();
@@ -274,13 +276,15 @@ impl MarketLensApp {
         }));
     }
 
-    /// During LSTM training: stop and keep the best weights; otherwise cancel the job.
+    /// During LSTM training: stop and keep the best weights; otherwise (or when Stop was
+    /// already pressed) cancel the job.
     pub(super) fn stop_forecast(&mut self) {
         let fc = &mut self.state.fc;
-        if fc.is_training_lstm() {
+        if fc.is_training_lstm() && !fc.stop.load(Ordering::Relaxed) {
             fc.stop.store(true, Ordering::Relaxed);
         } else if let Some(job) = fc.job.take() {
             job.cancel();
+            fc.live = LiveForecast::default();
             self.banner("Forecast cancelled.", false);
         }
     }
@@ -319,7 +323,7 @@ impl MarketLensApp {
             fc.preview = match outcome {
                 Outcome::Done(p) => Some(Ok(p)),
                 Outcome::Failed(msg) | Outcome::Panicked(msg) => Some(Err(msg)),
-                Outcome::Cancelled => fc.preview.take(),
+                Outcome::Cancelled => None,
             };
         }
         if let Some(job) = fc.job.as_mut() {
@@ -331,6 +335,7 @@ impl MarketLensApp {
                     train_loss,
                     val_loss,
                     preview,
+                    ..
                 } => {
                     live.epochs = *epochs;
                     live.train_loss.push([*epoch as f64, *train_loss]);
@@ -341,7 +346,7 @@ impl MarketLensApp {
                         live.preview = Some((*epoch, p.clone()));
                     }
                 }
-                ForecastProgress::ModelDone(m) => live.done.push((**m).clone()),
+                ForecastProgress::ModelDone { model, .. } => live.done.push((**model).clone()),
                 ForecastProgress::Preparing | ForecastProgress::Model { .. } => {}
             });
             if let Some(outcome) = outcome {
@@ -354,11 +359,18 @@ impl MarketLensApp {
                             .unwrap_or(0);
                         fc.result = Some(Arc::new(result));
                     }
-                    Outcome::Failed(msg) => self.error(msg),
-                    Outcome::Cancelled => {}
-                    Outcome::Panicked(msg) => self.error(format!(
-                        "The forecast hit an internal error ({msg}). MarketLens is still running."
-                    )),
+                    Outcome::Failed(msg) => {
+                        fc.live = LiveForecast::default();
+                        self.error(msg);
+                    }
+                    Outcome::Cancelled => fc.live = LiveForecast::default(),
+                    Outcome::Panicked(msg) => {
+                        fc.live = LiveForecast::default();
+                        self.error(format!(
+                            "The forecast hit an internal error ({msg}). MarketLens is still \
+                             running."
+                        ));
+                    }
                 }
             }
         }

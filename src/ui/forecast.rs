@@ -26,9 +26,13 @@ pub fn ui(ui: &mut egui::Ui, st: &mut AppState, ds: &Dataset, cmds: &mut Vec<Com
                 run_ui(ui, st, cmds);
             });
             egui::CentralPanel::no_frame().show(ui, |ui| {
+                // the settings stay put while a forecast runs on them
+                let running = st.fc.is_running();
                 egui::ScrollArea::vertical()
                     .id_salt("forecast_setup_scroll")
-                    .show(ui, |ui| setup_ui(ui, st, ds, cmds));
+                    .show(ui, |ui| {
+                        ui.add_enabled_ui(!running, |ui| setup_ui(ui, st, ds, cmds));
+                    });
             });
         });
     egui::CentralPanel::default().show(ui, |ui| {

@@ -67,6 +67,11 @@ fn grid_marks(period: Period, input: GridInput) -> Vec<GridMark> {
         Period::Day => [7.0, 28.0, 364.0],
         Period::Year => [1.0, 5.0, 10.0],
     };
+    // zoomed far out: coarser steps, so a frame never lays out thousands of grid lines
+    let mut steps = steps;
+    while span / steps[0] > 300.0 && steps[0] < 1e12 {
+        steps = steps.map(|v| v * 10.0);
+    }
     (egui_plot::uniform_grid_spacer(move |_| steps))(input)
 }
 
@@ -340,7 +345,11 @@ fn losses_chart(
         .x_axis_label("epoch")
         .y_axis_label("mean squared error (scaled)")
         // one grid line per power of ten, labelled 1, 0.1, 0.01 …
-        .y_grid_spacer(egui_plot::uniform_grid_spacer(|_| [1.0, 1.0, 1.0]))
+        .y_grid_spacer(egui_plot::uniform_grid_spacer(|input| {
+            let span = (input.bounds.1 - input.bounds.0).abs();
+            let step = (span / 20.0).ceil().clamp(1.0, 1e12);
+            [step, step, step]
+        }))
         .y_axis_formatter(|mark, _| {
             if (mark.value - mark.value.round()).abs() < 1e-9 {
                 let v = 10f64.powf(mark.value.round());
