@@ -489,3 +489,27 @@ fn weekly_forecasts_are_dated_by_monday() {
     // week 80 starts on Monday 2025-07-14 (2024-01-01 + 80 weeks)
     assert_eq!(dates, ["2025-07-14", "2025-07-21", "2025-07-28"]);
 }
+
+#[test]
+fn a_too_short_series_for_the_lstm_counts_periods() {
+    let values: Vec<f64> = (0..20).map(|i| 100.0 + i as f64).collect();
+    let params = ForecastParams {
+        models: vec![ModelKind::Drift, ModelKind::Lstm],
+        holdout: Some(4),
+        season: Some(1),
+        lstm: LstmSettings {
+            window: 16,
+            ..LstmSettings::default()
+        },
+        ..ForecastParams::default()
+    };
+    let r = forecast_series(series(values), &params, &Reporter::silent()).expect("forecast");
+    assert_eq!(r.models.len(), 1, "drift runs");
+    let (kind, why) = &r.skipped[0];
+    assert_eq!(*kind, ModelKind::Lstm);
+    // 16 periods before the holdout; window 16 on changes needs 16 + 1 + 1 changes = 19 periods
+    assert!(
+        why.contains("at least 19 periods") && why.contains("there are 16"),
+        "{why}"
+    );
+}

@@ -228,6 +228,14 @@ pub(crate) fn run_lstm(
         &mut on_epoch,
     ) {
         Ok(m) => m,
+        // on changes the network sees one value fewer than there are periods
+        Err(lstm::LstmError::TooShort { needed, have }) if changes => {
+            let e = lstm::LstmError::TooShort {
+                needed: needed + 1,
+                have: have + 1,
+            };
+            return Ok(Err(e.to_string()));
+        }
         Err(e) => return Ok(Err(e.to_string())),
     };
     reporter.check()?;
