@@ -435,7 +435,8 @@ pub fn forecast_series(
             ModelKind::SeasonalNaive => seasonal_naive(&series.values, holdout, horizon, season),
             ModelKind::Drift => drift(&series.values, holdout, horizon),
             ModelKind::HoltWinters => {
-                holt_winters(&series.values, holdout, horizon, season, params)
+                let stop = || reporter.is_cancelled();
+                holt_winters(&series.values, holdout, horizon, season, params, &stop)
             }
             ModelKind::Lstm => {
                 let before = index as f32 / count as f32;

@@ -78,6 +78,7 @@ pub(crate) fn holt_winters(
     horizon: usize,
     season: usize,
     params: &ForecastParams,
+    stop: &dyn Fn() -> bool,
 ) -> Result<ModelForecast, String> {
     let train = &y[..y.len() - holdout];
     let mut note = None;
@@ -121,7 +122,7 @@ pub(crate) fn holt_winters(
             seasonal,
             season,
         };
-        match holt_winters::fit(train, spec) {
+        match holt_winters::fit_until(train, spec, stop) {
             Ok(fit) => {
                 if best.as_ref().is_none_or(|b| fit.sse < b.sse) {
                     best = Some(fit);
@@ -134,7 +135,7 @@ pub(crate) fn holt_winters(
         return Err(last_error.unwrap_or_else(|| "Holt-Winters could not be fitted.".into()));
     };
     let spec = past.spec;
-    let full = holt_winters::fit(y, spec).map_err(|e| e.to_string())?;
+    let full = holt_winters::fit_until(y, spec, stop).map_err(|e| e.to_string())?;
     let trend = match spec.trend {
         Trend::None => "no trend".to_owned(),
         t => format!("{} trend", t.label()),

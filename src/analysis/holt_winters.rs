@@ -137,6 +137,8 @@ pub enum HwError {
     NotPositive,
     /// NaN or infinity in the data.
     NotFinite,
+    /// The caller's stop flag was set during the fit ([`fit_until`]).
+    Stopped,
 }
 
 impl fmt::Display for HwError {
@@ -153,6 +155,7 @@ impl fmt::Display for HwError {
                 f,
                 "Holt-Winters needs at least {needed} periods to learn from; there are {have}."
             ),
+            HwError::Stopped => f.write_str("Holt-Winters was stopped."),
             HwError::NotPositive => f.write_str(
                 "Multiplicative seasonality needs every value above zero; use additive \
                  seasonality instead.",
@@ -290,7 +293,14 @@ fn cholesky_solve(a: &mut [f64], b: &mut [f64], p: usize) -> bool {
 /// `typ` is a typical magnitude per entry (sets the difference step). Runs at
 /// most `iters` iterations, updates `th` and returns its SSE. Buffers are
 /// allocated once per call, never per SSE evaluation.
-fn levenberg_marquardt(y: &[f64], sp: HwSpec, th: &mut [f64], typ: &[f64], iters: usize) -> f64 {
+fn levenberg_marquardt(
+    y: &[f64],
+    sp: HwSpec,
+    th: &mut [f64],
+    typ: &[f64],
+    iters: usize,
+    stop: &dyn Fn() -> bool,
+) -> f64 {
     let (n, p, k) = (y.len(), th.len(), sp.n_weights());
     let (mut seas, mut trial) = (vec![0.0; sp.m()], th.to_vec());
     let (mut base, mut tbuf, mut jac) = (vec![0.0; n], vec![0.0; n], vec![0.0; n * p]);
@@ -302,6 +312,9 @@ fn levenberg_marquardt(y: &[f64], sp: HwSpec, th: &mut [f64], typ: &[f64], iters
     );
     let (mut f, mut lambda) = (sse_at(y, sp, th, &mut seas, &mut base), 1e-3);
     for _ in 0..iters {
+        if stop() {
+            break;
+        }
         for (i, col) in jac.chunks_exact_mut(n).enumerate() {
             let h = match i < k {
                 true if th[i] > 0.5 => -1e-7, // weights step inwards
@@ -388,6 +401,12 @@ fn heuristic(y: &[f64], sp: HwSpec) -> (f64, f64, Vec<f64>) {
 /// Fits the model to `y` (oldest first) by minimising the one-step SSE over the
 /// smoothing weights and the starting states; see the module docs.
 pub fn fit(y: &[f64], spec: HwSpec) -> Result<HoltWinters, HwError> {
+    fit_until(y, spec, &|| false)
+}
+
+/// [`fit`] that checks `stop` before every optimiser iteration and returns
+/// [`HwError::Stopped`] once it is true (long seasons make fits take seconds).
+pub fn fit_until(y: &[f64], spec: HwSpec, stop: &dyn Fn() -> bool) -> Result<HoltWinters, HwError> {
     if y.iter().any(|v| !v.is_finite()) {
         return Err(HwError::NotFinite);
     }
@@ -452,7 +471,7 @@ pub fn fit(y: &[f64], spec: HwSpec) -> Result<HoltWinters, HwError> {
         let near =
             |r: &(f64, Vec<f64>, Vec<f64>)| r.2.iter().zip(&w).all(|(a, b)| (a - b).abs() < 0.2);
         if !runs.iter().any(near) {
-            runs.push((levenberg_marquardt(y, sp, &mut th, &typ, 6), th, w));
+            runs.push((levenberg_marquardt(y, sp, &mut th, &typ, 6, stop), th, w));
         }
         if runs.len() == 8 {
             break;
@@ -461,12 +480,15 @@ pub fn fit(y: &[f64], spec: HwSpec) -> Result<HoltWinters, HwError> {
     runs.sort_by(|a, b| a.0.total_cmp(&b.0));
     let mut best = (f64::INFINITY, x0);
     for (_, mut th, _) in runs.into_iter().take(2) {
-        let f = levenberg_marquardt(y, sp, &mut th, &typ, 200);
+        let f = levenberg_marquardt(y, sp, &mut th, &typ, 200, stop);
         if f < best.0 {
             best = (f, th);
         }
     }
 
+    if stop() {
+        return Err(HwError::Stopped);
+    }
     // Infeasible only for non-positive data, already rejected above.
     let p = decode(sp, &best.1, &mut seas).ok_or(HwError::NotPositive)?;
     let mut fitted = vec![0.0; y.len()];

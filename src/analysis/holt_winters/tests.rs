@@ -257,3 +257,17 @@ fn labels() {
     let s = [Seasonal::None, Seasonal::Additive, Seasonal::Multiplicative].map(Seasonal::label);
     assert_eq!(s, ["none", "additive", "multiplicative"]);
 }
+
+#[test]
+fn a_stop_flag_ends_the_fit() {
+    let spec = HwSpec {
+        trend: Trend::Additive,
+        seasonal: Seasonal::Multiplicative,
+        season: 12,
+    };
+    assert_eq!(
+        fit_until(&AIR[..120], spec, &|| true).err(),
+        Some(HwError::Stopped)
+    );
+    assert!(fit_until(&AIR[..120], spec, &|| false).is_ok());
+}
