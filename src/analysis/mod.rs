@@ -15,6 +15,7 @@ pub mod holt_winters;
 pub mod logistic;
 pub mod lstm;
 pub mod models;
+pub mod ols;
 pub mod profile;
 pub mod segment;
 pub mod segment_map;
