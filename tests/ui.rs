@@ -459,3 +459,60 @@ fn forecasting_from_the_forecast_tab_shows_the_chart_and_error_table() {
         "12 months for each of 3 methods"
     );
 }
+
+#[test]
+fn stop_during_lstm_training_keeps_the_best_weights() {
+    let mut harness = with_sample("Monthly sales");
+    harness
+        .get_all_by_label("Forecast")
+        .min_by(|a, b| a.rect().min.y.total_cmp(&b.rect().min.y))
+        .expect("tab")
+        .click();
+    wait_until(&mut harness, "series", |app| app.state.fc.preview.is_some());
+    {
+        let fc = &mut harness.state_mut().state.fc;
+        // the LSTM alone, with far more epochs than the test will wait for
+        fc.models.iter_mut().for_each(|m| {
+            m.1 = m.0 == marketlens::analysis::forecast::ModelKind::Lstm;
+        });
+        fc.lstm.hidden = 8;
+        fc.lstm.epochs = 1_000_000;
+    }
+    harness.run_steps(2);
+    harness
+        .get_all_by_label("Forecast")
+        .filter(|n| n.rect().min.y > 40.0)
+        .min_by(|a, b| a.rect().min.y.total_cmp(&b.rect().min.y))
+        .expect("Forecast button")
+        .click();
+    // the loss streams in and is drawn while the job runs
+    wait_until(&mut harness, "a few epochs", |app| {
+        app.state.fc.live.train_loss.len() >= 5
+    });
+    assert!(harness.state().state.fc.job.is_some());
+    harness.get_by_label("LSTM training: error by epoch (lower is better)");
+    harness.get_by_label_contains("Forecast vs actual (training");
+    harness.get_by_label("Stop, keep the best").click();
+    harness.step();
+    wait_until(&mut harness, "stop", |app| app.state.fc.job.is_none());
+    let result = harness
+        .state()
+        .state
+        .fc
+        .result
+        .clone()
+        .expect("a result after Stop");
+    let lstm = &result.models[0];
+    let trace = lstm.training.as_ref().expect("losses");
+    assert!(trace.stopped && trace.epochs_run < 1_000_000);
+    assert!(
+        lstm.errors.is_some(),
+        "the kept model is judged on the holdout"
+    );
+    assert!(
+        harness
+            .query_all_by_label_contains("Stopped after epoch")
+            .count()
+            >= 1
+    );
+}
