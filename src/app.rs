@@ -18,7 +18,6 @@ mod segments;
 pub use classify::{ClassifyState, EvalChoice, LiveModel, ResultPage};
 pub use forecast::{ForecastState, LiveForecast, SeriesPreview};
 pub use segments::SegmentState;
-use segments::default_export_path;
 
 const MAX_RECENT: usize = 10;
 /// A file dialog that returns "nothing chosen" faster than this never really opened.
@@ -482,7 +481,7 @@ impl MarketLensApp {
             k: 4,
             seed: 42,
             standardize: true,
-            export_path: default_export_path(&ds),
+            export_path: path_beside(&ds, "segments"),
             ..SegmentState::default()
         };
         if let Some(job) = st.cls.job.take() {
@@ -570,6 +569,19 @@ impl eframe::App for MarketLensApp {
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
         eframe::set_value(storage, eframe::APP_KEY, &self.state.persisted);
+    }
+}
+
+/// "<file stem>_<suffix>.csv" beside the input file (in the working folder for a bundled
+/// sample): where each workbench proposes to save its output.
+pub fn path_beside(ds: &Dataset, suffix: &str) -> String {
+    let stem = std::path::Path::new(&ds.file_name)
+        .file_stem()
+        .map_or_else(|| "data".to_owned(), |s| s.to_string_lossy().into_owned());
+    let name = format!("{stem}_{suffix}.csv");
+    match ds.path.as_ref().and_then(|p| p.parent()) {
+        Some(dir) if !dir.as_os_str().is_empty() => dir.join(name).display().to_string(),
+        _ => name,
     }
 }
 

@@ -75,15 +75,11 @@ pub fn read_dates(df: &DataFrame, column: &str) -> Result<Vec<Option<NaiveDate>>
         .column(column)
         .map_err(|_| InputError::MissingColumn(column.to_owned()))?;
     let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
+    let unreadable = |_| InputError::MissingColumn(column.to_owned());
     match col.dtype() {
         DataType::Date => {
-            let days = col
-                .cast(&DataType::Int32)
-                .map_err(|_| InputError::MissingColumn(column.to_owned()))?;
-            let days = days
-                .i32()
-                .map_err(|_| InputError::MissingColumn(column.to_owned()))?
-                .clone();
+            let days = col.cast(&DataType::Int32).map_err(unreadable)?;
+            let days = days.i32().map_err(unreadable)?.clone();
             Ok(days
                 .iter()
                 .map(|d| d.and_then(|d| epoch.checked_add_signed(chrono::Duration::days(d.into()))))
@@ -95,13 +91,8 @@ pub fn read_dates(df: &DataFrame, column: &str) -> Result<Vec<Option<NaiveDate>>
                 TimeUnit::Microseconds => 1_000,
                 TimeUnit::Nanoseconds => 1_000_000,
             };
-            let raw = col
-                .cast(&DataType::Int64)
-                .map_err(|_| InputError::MissingColumn(column.to_owned()))?;
-            let raw = raw
-                .i64()
-                .map_err(|_| InputError::MissingColumn(column.to_owned()))?
-                .clone();
+            let raw = col.cast(&DataType::Int64).map_err(unreadable)?;
+            let raw = raw.i64().map_err(unreadable)?.clone();
             Ok(raw
                 .iter()
                 .map(|t| {

@@ -136,15 +136,15 @@ pub(crate) fn holt_winters(
     };
     let spec = past.spec;
     let full = holt_winters::fit_until(y, spec, stop).map_err(|e| e.to_string())?;
-    let trend = match spec.trend {
+    let trend_words = match spec.trend {
         Trend::None => "no trend".to_owned(),
         t => format!("{} trend", t.label()),
     };
-    let season = match spec.seasonal {
+    let season_words = match spec.seasonal {
         Seasonal::None => "no season".to_owned(),
         s => format!("{} season", s.label()),
     };
-    let name = format!("Holt-Winters ({trend}, {season})");
+    let name = format!("Holt-Winters ({trend_words}, {season_words})");
     Ok(ModelForecast {
         holdout: past.forecast(holdout),
         holdout_band: past.interval(holdout, Z95),

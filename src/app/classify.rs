@@ -132,7 +132,7 @@ impl ClassifyState {
                         )
                 })
                 .collect(),
-            export_path: default_risk_path(ds),
+            export_path: super::path_beside(ds, "at_risk"),
             ..ClassifyState::default()
         };
         st.refresh_target(ds);
@@ -153,18 +153,6 @@ impl ClassifyState {
 
     pub fn is_training(&self) -> bool {
         self.job.is_some()
-    }
-}
-
-/// "customers_at_risk.csv" beside the input (or in the working folder for a sample).
-pub fn default_risk_path(ds: &Dataset) -> String {
-    let stem = std::path::Path::new(&ds.file_name)
-        .file_stem()
-        .map_or_else(|| "data".to_owned(), |s| s.to_string_lossy().into_owned());
-    let name = format!("{stem}_at_risk.csv");
-    match ds.path.as_ref().and_then(|p| p.parent()) {
-        Some(dir) if !dir.as_os_str().is_empty() => dir.join(name).display().to_string(),
-        _ => name,
     }
 }
 

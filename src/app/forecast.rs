@@ -142,7 +142,7 @@ impl ForecastState {
         ForecastState {
             date,
             value,
-            export_path: default_forecast_path(ds),
+            export_path: super::path_beside(ds, "forecast"),
             ..ForecastState::default()
         }
     }
@@ -177,18 +177,6 @@ impl ForecastState {
                     })
             )
         })
-    }
-}
-
-/// "sales_forecast.csv" beside the input (or in the working folder for a sample).
-pub fn default_forecast_path(ds: &Dataset) -> String {
-    let stem = std::path::Path::new(&ds.file_name)
-        .file_stem()
-        .map_or_else(|| "data".to_owned(), |s| s.to_string_lossy().into_owned());
-    let name = format!("{stem}_forecast.csv");
-    match ds.path.as_ref().and_then(|p| p.parent()) {
-        Some(dir) if !dir.as_os_str().is_empty() => dir.join(name).display().to_string(),
-        _ => name,
     }
 }
 

@@ -276,16 +276,3 @@ impl MarketLensApp {
         }
     }
 }
-
-/// "customers_segments.csv" beside the input file (in the working folder for samples).
-pub(super) fn default_export_path(ds: &Dataset) -> String {
-    let stem = std::path::Path::new(&ds.file_name)
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "data".to_owned());
-    let name = format!("{stem}_segments.csv");
-    match ds.path.as_ref().and_then(|p| p.parent()) {
-        Some(dir) => dir.join(name).display().to_string(),
-        None => name,
-    }
-}

@@ -255,18 +255,7 @@ fn train_ui(ui: &mut egui::Ui, st: &AppState, cmds: &mut Vec<Command>) {
         let ready = matches!(st.cls.target_info, Some(Ok(_)))
             && st.cls.features.iter().any(|f| *f)
             && st.cls.models.iter().any(|m| m.1);
-        if ui
-            .add_enabled(
-                ready,
-                egui::Button::new(
-                    RichText::new("Train")
-                        .size(17.0)
-                        .strong()
-                        .color(egui::Color32::WHITE),
-                )
-                .fill(theme::ACCENT)
-                .min_size(egui::vec2(120.0, 30.0)),
-            )
+        if super::primary_button(ui, ready, "Train")
             .on_hover_text("Train the ticked models on a background job; the window stays usable.")
             .on_disabled_hover_text("Choose an outcome, at least one feature and one model.")
             .clicked()

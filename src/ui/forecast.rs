@@ -58,18 +58,7 @@ fn run_ui(ui: &mut egui::Ui, st: &AppState, cmds: &mut Vec<Command>) {
         }
     } else {
         let ready = matches!(st.fc.preview, Some(Ok(_))) && st.fc.models.iter().any(|m| m.1);
-        if ui
-            .add_enabled(
-                ready,
-                egui::Button::new(
-                    RichText::new("Forecast")
-                        .size(17.0)
-                        .strong()
-                        .color(egui::Color32::WHITE),
-                )
-                .fill(theme::ACCENT)
-                .min_size(egui::vec2(120.0, 30.0)),
-            )
+        if super::primary_button(ui, ready, "Forecast")
             .on_hover_text("Fit the ticked methods on a background job; the window stays usable.")
             .on_disabled_hover_text("Choose a date column, a value and at least one method.")
             .clicked()

@@ -208,6 +208,21 @@ fn drop_overlay(ui: &mut egui::Ui) {
     );
 }
 
+/// The workbench's main action (Train, Forecast): large, white on the accent colour.
+pub fn primary_button(ui: &mut egui::Ui, enabled: bool, text: &str) -> egui::Response {
+    ui.add_enabled(
+        enabled,
+        egui::Button::new(
+            RichText::new(text)
+                .size(17.0)
+                .strong()
+                .color(egui::Color32::WHITE),
+        )
+        .fill(theme::ACCENT)
+        .min_size(egui::vec2(120.0, 30.0)),
+    )
+}
+
 /// A running job: its progress bar, what it is doing with the time left, and a Cancel
 /// button. Returns true when Cancel was clicked.
 pub fn job_progress_ui<P: crate::jobs::JobProgress, T>(
