@@ -13,6 +13,8 @@
 
 use std::time::{Duration, Instant};
 
+mod common;
+
 use egui_kittest::Harness;
 use marketlens::analysis::forecast::{ForecastParams, ModelKind, forecast_series};
 use marketlens::analysis::forecast_input::{SeriesSpec, build_series, read_rows};
@@ -163,24 +165,12 @@ fn main() {
         std::thread::sleep(Duration::from_millis(16));
     }
     let total = started.elapsed();
-    frames.sort();
-    let n = frames.len().max(1);
-    let pick = |q: f64| {
-        frames
-            .get(((n - 1) as f64 * q) as usize)
-            .copied()
-            .unwrap_or_default()
-    };
-    let worst = frames.last().copied().unwrap_or_default();
-    println!(
-        "window during LSTM training ({:.1} s): {} frames, frame time median {:.1} ms, p99 {:.1} ms, \
-         max {:.1} ms: at least {:.0} fps possible at p99",
-        total.as_secs_f64(),
-        frames.len(),
-        pick(0.5).as_secs_f64() * 1e3,
-        pick(0.99).as_secs_f64() * 1e3,
-        worst.as_secs_f64() * 1e3,
-        1.0 / pick(0.99).as_secs_f64().max(1e-6)
+    common::frame_summary(
+        &format!(
+            "window during LSTM training ({:.1} s), UI frame time",
+            total.as_secs_f64()
+        ),
+        frames,
     );
     if harness.state().state.fc.result.is_none() {
         eprintln!("no result: {:?}", harness.state().state.banners);

@@ -13,23 +13,8 @@ use std::time::{Duration, Instant};
 use egui_kittest::Harness;
 use marketlens::app::MarketLensApp;
 
-fn summary(name: &str, mut frames: Vec<Duration>) {
-    frames.sort();
-    let n = frames.len().max(1);
-    let pick = |q: f64| {
-        frames
-            .get(((n - 1) as f64 * q) as usize)
-            .copied()
-            .unwrap_or_default()
-    };
-    println!(
-        "{name}: {} frames, median {:.1} ms, p99 {:.1} ms, max {:.1} ms",
-        frames.len(),
-        pick(0.5).as_secs_f64() * 1e3,
-        pick(0.99).as_secs_f64() * 1e3,
-        frames.last().copied().unwrap_or_default().as_secs_f64() * 1e3
-    );
-}
+mod common;
+use common::frame_summary as summary;
 
 fn main() {
     let file = std::env::args()
