@@ -3,6 +3,7 @@
 
 pub mod classification;
 pub mod forecast;
+pub mod regression;
 
 use ndarray::ArrayView2;
 

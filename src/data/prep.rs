@@ -92,6 +92,23 @@ pub fn fit_design_until(
     options: &PrepOptions,
     stop: &dyn Fn() -> bool,
 ) -> Result<Design, PrepError> {
+    let transform = fit_transform_until(df, features, options, stop)?;
+    let (x, names) = apply_until(df, &transform, stop)?;
+    Ok(Design {
+        x,
+        names,
+        transform,
+    })
+}
+
+/// Fit the transform of each feature on `df` without building the matrix (a caller may
+/// adjust it first, e.g. drop a reference category, then [`apply`] it).
+pub fn fit_transform_until(
+    df: &DataFrame,
+    features: &[String],
+    options: &PrepOptions,
+    stop: &dyn Fn() -> bool,
+) -> Result<Transform, PrepError> {
     if features.is_empty() {
         return Err(PrepError::NoFeatures);
     }
@@ -105,14 +122,8 @@ pub fn fit_design_until(
             .map_err(|_| PrepError::NoSuchColumn(name.clone()))?;
         transforms.push(fit_column(col, options)?);
     }
-    let transform = Transform {
+    Ok(Transform {
         columns: transforms,
-    };
-    let (x, names) = apply_until(df, &transform, stop)?;
-    Ok(Design {
-        x,
-        names,
-        transform,
     })
 }
 
@@ -120,7 +131,7 @@ fn is_numeric(col: &Column) -> bool {
     col.dtype().is_primitive_numeric()
 }
 
-fn numeric_values(col: &Column) -> Vec<Option<f64>> {
+pub fn numeric_values(col: &Column) -> Vec<Option<f64>> {
     match col.cast(&DataType::Float64) {
         Ok(c) => match c.f64() {
             Ok(ca) => ca.iter().map(|v| v.filter(|x| x.is_finite())).collect(),
@@ -130,7 +141,7 @@ fn numeric_values(col: &Column) -> Vec<Option<f64>> {
     }
 }
 
-fn text_values(col: &Column) -> Vec<Option<String>> {
+pub fn text_values(col: &Column) -> Vec<Option<String>> {
     match col.cast(&DataType::String) {
         Ok(c) => match c.str() {
             Ok(ca) => ca.iter().map(|v| v.map(str::to_owned)).collect(),
@@ -140,7 +151,7 @@ fn text_values(col: &Column) -> Vec<Option<String>> {
     }
 }
 
-const MISSING: &str = "(missing)";
+pub const MISSING: &str = "(missing)";
 
 fn fit_column(col: &Column, options: &PrepOptions) -> Result<ColumnTransform, PrepError> {
     let name = col.name().to_string();

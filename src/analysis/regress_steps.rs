@@ -1,0 +1,264 @@
+//! One model fitted on one set of training rows for `regress`: the design (fitted on those
+//! rows only), the fit with its progress events, predictions for the evaluation rows, and
+//! the result with effects in original units; least squares' failures in words.
+
+use std::time::Instant;
+
+use polars::prelude::*;
+
+use super::ols::OlsError;
+use super::regress::{
+    OlsSummary, Penalty, RegFitted, RegModelResult, RegStage, RegressError, RegressParams,
+    RegressProgress, take_rows,
+};
+use super::regress_explain::{
+    CalendarPart, DriverRange, calendar_order, drop_reference_categories, effects,
+};
+use super::regress_fit::{
+    FitError, FittedModel, RegModel, choose_penalty, fit_knn, fit_ols, fit_penalised, penalty_grid,
+};
+use crate::data::prep::{PrepOptions, apply_until, fit_transform_until};
+use crate::jobs::Reporter;
+use crate::metrics::regression::{RegressionErrors, regression_errors};
+
+pub(super) struct Setup<'a> {
+    pub(super) df: &'a DataFrame,
+    pub(super) y: &'a [Option<f64>],
+    pub(super) features: &'a [String],
+    pub(super) calendar: Option<&'a (String, CalendarPart)>,
+    pub(super) params: &'a RegressParams,
+    pub(super) reporter: &'a Reporter<RegressProgress>,
+    pub(super) target: &'a str,
+    pub(super) drivers: &'a [DriverRange],
+}
+
+pub(super) struct Fit {
+    pub(super) fitted: RegFitted,
+    pub(super) ols: Option<super::ols::OlsFit>,
+    pub(super) alpha: Option<f64>,
+    pub(super) curve: Vec<[f64; 2]>,
+    pub(super) references: Vec<(String, String)>,
+}
+
+impl Setup<'_> {
+    pub(super) fn fit(
+        &self,
+        kind: RegModel,
+        train: &[usize],
+        stage: RegStage,
+    ) -> Result<Fit, RegressError> {
+        self.reporter.check()?;
+        self.reporter.report(RegressProgress::Started(stage));
+        let stop = || self.reporter.is_cancelled();
+        let train_df = take_rows(self.df, train)?;
+        let options = PrepOptions {
+            // least squares stays in original units (its statistics equal statsmodels');
+            // penalties and distances need comparable scales
+            standardize: kind != RegModel::Ols,
+            log_columns: Vec::new(),
+        };
+        let mut transform = fit_transform_until(&train_df, self.features, &options, &stop)?;
+        if let Some((column, part)) = self.calendar {
+            calendar_order(&mut transform, column, *part);
+        }
+        // k-NN measures distance over every category; linear models need a reference
+        let references = if kind.is_linear() {
+            drop_reference_categories(&mut transform)
+        } else {
+            Vec::new()
+        };
+        let (x, names) = apply_until(&train_df, &transform, &stop)?;
+        let y: Vec<f64> = train
+            .iter()
+            .map(|&r| self.y[r].unwrap_or(f64::NAN))
+            .collect();
+        let (model, ols, alpha, curve) = match kind {
+            RegModel::Ols => {
+                let (model, fit) = fit_ols(x.view(), &y).map_err(|e| match e {
+                    FitError::Ols(o) => explain_ols(o, &names),
+                    other => fit_error(other),
+                })?;
+                (model, Some(fit), None, Vec::new())
+            }
+            RegModel::Knn => (fit_knn(x.view(), &y, self.params.k), None, None, Vec::new()),
+            _ => {
+                let l1 = kind.l1_ratio(self.params.l1_ratio);
+                let (alpha, curve) = match self.params.penalty {
+                    Penalty::Fixed(a) => (a, Vec::new()),
+                    Penalty::CrossValidate => {
+                        let grid = penalty_grid(x.view(), &y, l1, self.params.penalty_count);
+                        let choice = choose_penalty(
+                            x.view(),
+                            &y,
+                            l1,
+                            &grid,
+                            self.params.penalty_folds,
+                            self.params.seed,
+                            &mut |done, total| {
+                                self.reporter.check()?;
+                                self.reporter.report_throttled(|| RegressProgress::Penalty {
+                                    stage,
+                                    done,
+                                    total,
+                                });
+                                Ok(())
+                            },
+                        )
+                        .map_err(fit_error)?;
+                        (choice.alpha, choice.curve)
+                    }
+                };
+                let model = fit_penalised(x.view(), &y, alpha, l1).map_err(fit_error)?;
+                (model, None, Some(alpha), curve)
+            }
+        };
+        Ok(Fit {
+            fitted: RegFitted { transform, model },
+            ols,
+            alpha,
+            curve,
+            references,
+        })
+    }
+
+    pub(super) fn predict(
+        &self,
+        fitted: &RegFitted,
+        eval_df: &DataFrame,
+        stage: RegStage,
+    ) -> Result<Vec<f64>, RegressError> {
+        let stop = || self.reporter.is_cancelled();
+        let (x, _) = apply_until(eval_df, &fitted.transform, &stop)?;
+        let total = x.nrows();
+        fitted
+            .model
+            .predict_until(x.view(), &mut |done| {
+                self.reporter.check()?;
+                self.reporter
+                    .report_throttled(|| RegressProgress::Predicting { stage, done, total });
+                Ok(())
+            })
+            .map_err(fit_error)
+    }
+
+    pub(super) fn finish(
+        &self,
+        kind: RegModel,
+        fit: Fit,
+        predictions: Vec<f64>,
+        actual: &[f64],
+        started: Instant,
+    ) -> RegModelResult {
+        let errors = regression_errors(actual, &predictions).unwrap_or(RegressionErrors {
+            rmse: f64::NAN,
+            mae: f64::NAN,
+            mape: None,
+            r2: f64::NAN,
+            n: 0,
+        });
+        let (intercept, coefficients) = match &fit.fitted.model {
+            FittedModel::Linear {
+                intercept,
+                coefficients,
+            } => {
+                let (i, c) = effects(
+                    *intercept,
+                    coefficients,
+                    &fit.fitted.transform,
+                    fit.ols.as_ref(),
+                    self.target,
+                    &fit.references,
+                    self.drivers,
+                );
+                (Some(i), c)
+            }
+            FittedModel::Knn { .. } => (None, Vec::new()),
+        };
+        let ols = fit.ols.as_ref().map(|f| OlsSummary {
+            r2: f.r2,
+            adj_r2: f.adj_r2,
+            residual_std_error: f.residual_std_error,
+            df_resid: f.df_resid,
+            intercept_std_error: f.std_errors.first().copied().unwrap_or(f64::NAN),
+            intercept_p_value: f.p_values.first().copied().unwrap_or(f64::NAN),
+        });
+        RegModelResult {
+            kind,
+            residual_range: residual_range(actual, &predictions, errors.rmse),
+            predictions,
+            errors,
+            fitted: fit.fitted,
+            coefficients,
+            intercept,
+            ols,
+            alpha: fit.alpha,
+            penalty_curve: fit.curve,
+            fit_seconds: started.elapsed().as_secs_f64(),
+        }
+    }
+}
+
+pub(super) fn fit_error(e: FitError) -> RegressError {
+    match e {
+        FitError::Cancelled => RegressError::Cancelled,
+        FitError::Problem(p) => RegressError::Problem(p),
+        FitError::Ols(o) => RegressError::Problem(format!("{o:?}")),
+    }
+}
+
+/// Least squares' failures in words, naming the columns.
+fn explain_ols(e: OlsError, names: &[String]) -> RegressError {
+    match e {
+        OlsError::TooFewRows { rows, .. } => RegressError::Problem(format!(
+            "There are {} driver columns (categories count one each) but only {rows} training \
+             rows; linear regression needs more rows than columns. Use ridge or lasso, fewer \
+             drivers, or more data.",
+            names.len()
+        )),
+        OlsError::Collinear { column } => {
+            let name = names.get(column).cloned().unwrap_or_default();
+            RegressError::Problem(format!(
+                "\u{201c}{name}\u{201d} adds nothing to the drivers before it: it is a fixed \
+                 combination of {} (collinear). Linear regression cannot separate their \
+                 effects; leave one of them out, or use ridge.",
+                collinear_partners(column, names)
+            ))
+        }
+        OlsError::NotFinite => {
+            RegressError::Problem("A driver holds numbers too large to compute with.".to_owned())
+        }
+    }
+}
+
+fn collinear_partners(column: usize, names: &[String]) -> String {
+    let earlier: Vec<String> = names[..column.min(names.len())]
+        .iter()
+        .map(|n| format!("\u{201c}{n}\u{201d}"))
+        .collect();
+    match earlier.len() {
+        0 => "the average (it never changes)".to_owned(),
+        1..=4 => earlier.join(", "),
+        _ => format!("{} and others", earlier[..4].join(", ")),
+    }
+}
+
+/// The middle 95 % of the evaluation errors (actual − predicted); ±1.96·RMSE with fewer
+/// than 20 rows.
+fn residual_range(actual: &[f64], predicted: &[f64], rmse: f64) -> (f64, f64) {
+    let mut r: Vec<f64> = actual
+        .iter()
+        .zip(predicted)
+        .map(|(a, p)| a - p)
+        .filter(|v| v.is_finite())
+        .collect();
+    if r.len() < 20 {
+        return (-1.96 * rmse, 1.96 * rmse);
+    }
+    r.sort_by(f64::total_cmp);
+    let q = |p: f64| {
+        let h = (r.len() - 1) as f64 * p;
+        let (lo, hi) = (h.floor() as usize, h.ceil() as usize);
+        r[lo] + (r[hi] - r[lo]) * (h - lo as f64)
+    };
+    (q(0.025), q(0.975))
+}
