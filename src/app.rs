@@ -14,9 +14,11 @@ use crate::ui;
 
 mod classify;
 mod forecast;
+mod regress;
 mod segments;
 pub use classify::{ClassifyState, EvalChoice, LiveModel, ResultPage};
 pub use forecast::{ForecastState, LiveForecast, SeriesPreview};
+pub use regress::{RegressPage, RegressState, suggested_target};
 pub use segments::SegmentState;
 
 const MAX_RECENT: usize = 10;
@@ -47,6 +49,8 @@ pub enum View {
     Predict,
     /// Sales over time: forecast the next periods.
     Forecast,
+    /// What drives a number (spend, sales), and what if a driver moves.
+    Drivers,
 }
 
 /// A message in the banner at the top of the window.
@@ -81,6 +85,7 @@ pub struct AppState {
     pub seg: SegmentState,
     pub cls: ClassifyState,
     pub fc: ForecastState,
+    pub reg: RegressState,
 }
 
 /// What a view asks the app to do.
@@ -119,6 +124,9 @@ pub enum Command {
     /// Stop the LSTM and keep its best weights (or cancel, before it trains).
     StopForecast,
     ExportForecast,
+    /// Drivers tab: fit the ticked regression models, or stop.
+    FitRegression,
+    CancelRegression,
 }
 
 pub struct MarketLensApp {
@@ -156,6 +164,7 @@ impl MarketLensApp {
                 seg: SegmentState::default(),
                 cls: ClassifyState::default(),
                 fc: ForecastState::default(),
+                reg: RegressState::default(),
             },
             ctx: cc.egui_ctx.clone(),
             theme_applied: None,
@@ -238,6 +247,10 @@ impl MarketLensApp {
                     job.cancel();
                 }
                 st.fc = ForecastState::default();
+                if let Some(job) = st.reg.job.take() {
+                    job.cancel();
+                }
+                st.reg = RegressState::default();
                 st.view = View::Data;
             }
             Command::RemoveRecent(i) => {
@@ -298,6 +311,8 @@ impl MarketLensApp {
             Command::RunForecast => self.start_forecast(),
             Command::StopForecast => self.stop_forecast(),
             Command::ExportForecast => self.start_forecast_export(),
+            Command::FitRegression => self.start_regress(),
+            Command::CancelRegression => self.cancel_regress(),
             Command::ToggleDarkMode => {
                 self.state.persisted.dark_mode = !self.state.persisted.dark_mode;
             }
@@ -416,6 +431,7 @@ impl MarketLensApp {
         self.poll_segment_jobs();
         self.poll_classify_jobs();
         self.poll_forecast_jobs();
+        self.poll_regress_jobs();
         if let Some(job) = self.state.recent_job.as_mut()
             && let Some(outcome) = job.poll()
         {
@@ -492,6 +508,10 @@ impl MarketLensApp {
             job.cancel();
         }
         st.fc = ForecastState::for_dataset(&ds);
+        if let Some(job) = st.reg.job.take() {
+            job.cancel();
+        }
+        st.reg = RegressState::for_dataset(&ds);
         st.view = View::Data;
         st.selected_column = ds
             .columns
@@ -534,6 +554,8 @@ impl MarketLensApp {
                 self.apply(Command::CancelTraining);
             } else if self.state.fc.job.is_some() && self.state.view == View::Forecast {
                 self.apply(Command::StopForecast);
+            } else if self.state.reg.job.is_some() && self.state.view == View::Drivers {
+                self.apply(Command::CancelRegression);
             }
         }
     }
@@ -554,6 +576,7 @@ impl eframe::App for MarketLensApp {
             || self.state.cls.job.is_some()
             || self.state.fc.job.is_some()
             || self.state.fc.preview_job.is_some()
+            || self.state.reg.job.is_some()
         {
             // keep the elapsed time ticking even between progress events
             ctx.request_repaint_after(Duration::from_millis(100));

@@ -109,6 +109,28 @@ pub struct InspectArgs {
     pub json: bool,
 }
 
+/// How `classify` and `regress` evaluate: on `--test`, by `--folds` k-fold
+/// cross-validation, or on a held-out `--test-fraction`.
+pub fn evaluation(
+    test: Option<&crate::data::Dataset>,
+    folds: Option<usize>,
+    test_fraction: f64,
+) -> Result<crate::analysis::classify::Evaluation, String> {
+    use crate::analysis::classify::Evaluation;
+    Ok(match (test, folds) {
+        (Some(t), _) => Evaluation::TestFile {
+            df: t.df.clone(),
+            name: t.file_name.clone(),
+        },
+        (None, Some(k)) if (2..=20).contains(&k) => Evaluation::KFold { folds: k },
+        (None, Some(_)) => return Err("--folds must be between 2 and 20".to_owned()),
+        (None, None) if (0.05..=0.9).contains(&test_fraction) => Evaluation::Split {
+            test_share: test_fraction,
+        },
+        (None, None) => return Err("--test-fraction must be between 0.05 and 0.9".to_owned()),
+    })
+}
+
 /// Run a subcommand and return the process exit code.
 pub fn run_command(command: Command) -> ExitCode {
     let result = match command {

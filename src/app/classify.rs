@@ -156,6 +156,21 @@ impl ClassifyState {
     }
 }
 
+/// Read the test file chosen in a workbench (on the job thread): the Predict and Drivers
+/// tabs evaluate on it.
+pub(super) fn test_file_evaluation(path: &std::path::Path) -> Result<Evaluation, jobs::JobError> {
+    if path.as_os_str().is_empty() {
+        return Err(jobs::JobError::Failed(
+            "Choose the test file (a CSV with the same columns).".to_owned(),
+        ));
+    }
+    let test = crate::data::load_path(path).map_err(|e| jobs::JobError::Failed(e.to_string()))?;
+    Ok(Evaluation::TestFile {
+        df: test.df,
+        name: test.file_name,
+    })
+}
+
 impl MarketLensApp {
     fn classify_params(&self, ds: &Dataset) -> Result<ClassifyParams, String> {
         let st = &self.state.cls;
@@ -223,17 +238,7 @@ impl MarketLensApp {
         self.state.cls.selected = 0;
         self.state.cls.job = Some(jobs::spawn("train classifier", self.notifier(), move |r| {
             if let Some(path) = test_path {
-                if path.as_os_str().is_empty() {
-                    return Err(jobs::JobError::Failed(
-                        "Choose the test file (a CSV with the same columns).".to_owned(),
-                    ));
-                }
-                let test = crate::data::load_path(&path)
-                    .map_err(|e| jobs::JobError::Failed(e.to_string()))?;
-                params.evaluation = Evaluation::TestFile {
-                    df: test.df,
-                    name: test.file_name,
-                };
+                params.evaluation = test_file_evaluation(&path)?;
             }
             classify(&ds.df, &params, r).map_err(jobs::JobError::from)
         }));
@@ -369,6 +374,10 @@ impl MarketLensApp {
             let started = *started;
             st.test_dialog_job = None;
             match outcome {
+                // the Drivers tab shares the dialog
+                Outcome::Done(Some(path)) if self.state.view == super::View::Drivers => {
+                    self.state.reg.test_path = path.display().to_string();
+                }
                 Outcome::Done(Some(path)) => st.test_path = path.display().to_string(),
                 Outcome::Done(None) if started.elapsed() < DIALOG_FAILED_WITHIN => self.error(
                     "The system file dialog could not be opened here. Type the test file's \

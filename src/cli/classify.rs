@@ -8,9 +8,7 @@ use polars::prelude::*;
 use serde::Serialize;
 
 use super::thousands;
-use crate::analysis::classify::{
-    ClassifyParams, ClassifyResult, Evaluation, Imbalance, ModelResult, classify,
-};
+use crate::analysis::classify::{ClassifyParams, ClassifyResult, Imbalance, ModelResult, classify};
 use crate::analysis::drivers::{Coefficient, Driver};
 use crate::analysis::models::{ModelKind, ModelSettings};
 use crate::data::load_path;
@@ -189,11 +187,6 @@ pub fn run(args: &ClassifyArgs) -> Result<String, String> {
     if !(args.c.is_finite() && args.c > 0.0) {
         return Err("--c must be a positive number (smaller means a simpler model)".to_owned());
     }
-    if let Some(k) = args.folds
-        && !(2..=20).contains(&k)
-    {
-        return Err("--folds must be between 2 and 20".to_owned());
-    }
     if !(0.0..=1.0).contains(&args.threshold) {
         return Err("--threshold is a probability between 0 and 1".to_owned());
     }
@@ -202,21 +195,7 @@ pub fn run(args: &ClassifyArgs) -> Result<String, String> {
         Some(p) => Some(load_path(p).map_err(|e| e.to_string())?),
         None => None,
     };
-    let evaluation = match (&test, args.folds) {
-        (Some(t), _) => Evaluation::TestFile {
-            df: t.df.clone(),
-            name: t.file_name.clone(),
-        },
-        (None, Some(k)) => Evaluation::KFold { folds: k },
-        (None, None) => {
-            if !(0.05..=0.9).contains(&args.test_fraction) {
-                return Err("--test-fraction must be between 0.05 and 0.9".to_owned());
-            }
-            Evaluation::Split {
-                test_share: args.test_fraction,
-            }
-        }
-    };
+    let evaluation = super::evaluation(test.as_ref(), args.folds, args.test_fraction)?;
     let params = ClassifyParams {
         target: args.target.trim().to_owned(),
         positive: args.positive.clone(),

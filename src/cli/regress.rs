@@ -10,8 +10,7 @@ use serde::Serialize;
 
 use super::thousands;
 use crate::analysis::regress::{
-    CalendarPart, Evaluation, Penalty, RegModel, RegModelResult, RegressParams, RegressResult,
-    regress,
+    CalendarPart, Penalty, RegModel, RegModelResult, RegressParams, RegressResult, regress,
 };
 use crate::analysis::regress_explain::plain;
 use crate::data::load_path;
@@ -237,11 +236,6 @@ fn parse_params(args: &RegressArgs) -> Result<(Vec<RegModel>, Penalty), String> 
     if args.k == 0 {
         return Err("--k must be at least 1".to_owned());
     }
-    if let Some(k) = args.folds
-        && !(2..=20).contains(&k)
-    {
-        return Err("--folds must be between 2 and 20".to_owned());
-    }
     Ok((models, penalty))
 }
 
@@ -253,21 +247,7 @@ pub fn run(args: &RegressArgs) -> Result<String, String> {
         Some(p) => Some(load_path(p).map_err(|e| e.to_string())?),
         None => None,
     };
-    let evaluation = match (&test, args.folds) {
-        (Some(t), _) => Evaluation::TestFile {
-            df: t.df.clone(),
-            name: t.file_name.clone(),
-        },
-        (None, Some(k)) => Evaluation::KFold { folds: k },
-        (None, None) => {
-            if !(0.05..=0.9).contains(&args.test_fraction) {
-                return Err("--test-fraction must be between 0.05 and 0.9".to_owned());
-            }
-            Evaluation::Split {
-                test_share: args.test_fraction,
-            }
-        }
-    };
+    let evaluation = super::evaluation(test.as_ref(), args.folds, args.test_fraction)?;
     let calendar = match (&args.month_of, &args.quarter_of) {
         (Some(c), _) => Some((c.trim().to_owned(), CalendarPart::Month)),
         (None, Some(c)) => Some((c.trim().to_owned(), CalendarPart::Quarter)),

@@ -6,7 +6,7 @@ use egui_plot::{Legend, Line, Plot, PlotPoints};
 
 use super::theme;
 use crate::analysis::classify::{ClassifyResult, Imbalance};
-use crate::app::{AppState, Command, EvalChoice, ResultPage};
+use crate::app::{AppState, Command, ResultPage};
 use crate::cli::thousands;
 use crate::data::{ColumnKind, Dataset};
 
@@ -137,63 +137,20 @@ fn setup_ui(ui: &mut egui::Ui, st: &mut AppState, ds: &Dataset, cmds: &mut Vec<C
     }
 
     ui.add_space(8.0);
-    ui.label(RichText::new("Check the models on").strong());
-    ui.radio_value(
-        &mut st.cls.eval,
-        EvalChoice::Split,
-        "A held-out part of the rows",
-    )
-    .on_hover_text("Train on the rest; every outcome keeps its share in both parts.");
-    if st.cls.eval == EvalChoice::Split {
-        let mut pct = st.cls.test_share * 100.0;
-        let label = ui.label("Held out");
-        ui.add(
-            egui::Slider::new(&mut pct, 10.0..=50.0)
-                .suffix(" %")
-                .integer(),
-        )
-        .labelled_by(label.id);
-        st.cls.test_share = pct / 100.0;
-    }
-    ui.radio_value(&mut st.cls.eval, EvalChoice::KFold, "Cross-validation")
-        .on_hover_text(
-            "Split the rows into k parts; each part is scored by a model trained on the others. \
-             Slower, steadier numbers.",
-        );
-    if st.cls.eval == EvalChoice::KFold {
-        ui.horizontal(|ui| {
-            let label = ui.label("Parts (k)");
-            ui.add(egui::DragValue::new(&mut st.cls.folds).range(3..=10))
-                .labelled_by(label.id);
-        });
-    }
-    ui.radio_value(
-        &mut st.cls.eval,
-        EvalChoice::TestFile,
-        "A separate test file",
-    )
-    .on_hover_text("Train on all of this file; measure on another CSV with the same columns.");
-    if st.cls.eval == EvalChoice::TestFile {
-        let label = ui.label("Test file path");
-        ui.horizontal(|ui| {
-            ui.add(
-                egui::TextEdit::singleline(&mut st.cls.test_path)
-                    .hint_text("/path/to/test.csv")
-                    .desired_width(180.0),
-            )
-            .labelled_by(label.id);
-            if ui
-                .add_enabled(
-                    st.cls.test_dialog_job.is_none(),
-                    egui::Button::new("Browse\u{2026}"),
-                )
-                .on_hover_text("Choose a CSV with the same columns as this file.")
-                .clicked()
-            {
-                cmds.push(Command::ChooseTestFile);
-            }
-        });
-    }
+    let dialog_busy = st.cls.test_dialog_job.is_some();
+    let c = &mut st.cls;
+    super::evaluation_ui(
+        ui,
+        super::EvalSettings {
+            eval: &mut c.eval,
+            test_share: &mut c.test_share,
+            folds: &mut c.folds,
+            test_path: &mut c.test_path,
+        },
+        "Train on the rest; every outcome keeps its share in both parts.",
+        dialog_busy,
+        cmds,
+    );
 
     ui.add_space(8.0);
     let label = ui.label(RichText::new("Rare outcome").strong());

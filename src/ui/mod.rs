@@ -11,10 +11,13 @@ pub mod forecast;
 pub mod forecast_chart;
 pub mod gains;
 pub mod loading;
+pub mod regression;
+pub mod regression_charts;
 pub mod roc;
 pub mod segments;
 pub mod start;
 pub mod theme;
+pub mod what_if;
 
 use eframe::egui::{self, RichText};
 
@@ -47,6 +50,10 @@ pub fn draw(ui: &mut egui::Ui, st: &mut AppState) -> Vec<Command> {
         && st.view == View::Forecast
     {
         forecast::ui(ui, st, &ds, &mut cmds);
+    } else if let Some(ds) = st.dataset.clone()
+        && st.view == View::Drivers
+    {
+        regression::ui(ui, st, &ds, &mut cmds);
     } else if let Some(ds) = st.dataset.clone() {
         egui::Panel::left("columns")
             .resizable(true)
@@ -111,6 +118,11 @@ fn toolbar_ui(ui: &mut egui::Ui, st: &AppState, cmds: &mut Vec<Command>) {
                     View::Forecast,
                     "Forecast",
                     "Forecast sales over time and compare methods on the last periods.",
+                ),
+                (
+                    View::Drivers,
+                    "Drivers",
+                    "What drives a number such as sales or spend, and what if a driver moves.",
                 ),
             ] {
                 if ui
@@ -253,4 +265,70 @@ pub fn job_progress_button_ui<P: crate::jobs::JobProgress, T>(
     }
     ui.label(text);
     ui.button(button).on_hover_text(hint).clicked()
+}
+
+/// The evaluation settings a workbench lets the user choose.
+pub struct EvalSettings<'a> {
+    pub eval: &'a mut crate::app::EvalChoice,
+    pub test_share: &'a mut f64,
+    pub folds: &'a mut usize,
+    pub test_path: &'a mut String,
+}
+
+/// "Check the models on": a held-out part (with its share), cross-validation (with k) or a
+/// test file (with its path and a Browse button; `dialog_busy` while a dialog is open).
+pub fn evaluation_ui(
+    ui: &mut egui::Ui,
+    s: EvalSettings,
+    split_hint: &str,
+    dialog_busy: bool,
+    cmds: &mut Vec<Command>,
+) {
+    use crate::app::EvalChoice;
+    ui.label(RichText::new("Check the models on").strong());
+    ui.radio_value(s.eval, EvalChoice::Split, "A held-out part of the rows")
+        .on_hover_text(split_hint);
+    if *s.eval == EvalChoice::Split {
+        let mut pct = *s.test_share * 100.0;
+        let label = ui.label("Held out");
+        ui.add(
+            egui::Slider::new(&mut pct, 10.0..=50.0)
+                .suffix(" %")
+                .integer(),
+        )
+        .labelled_by(label.id);
+        *s.test_share = pct / 100.0;
+    }
+    ui.radio_value(s.eval, EvalChoice::KFold, "Cross-validation")
+        .on_hover_text(
+            "Split the rows into k parts; each part is scored by a model trained on the others. \
+             Slower, steadier numbers.",
+        );
+    if *s.eval == EvalChoice::KFold {
+        ui.horizontal(|ui| {
+            let label = ui.label("Parts (k)");
+            ui.add(egui::DragValue::new(s.folds).range(3..=10))
+                .labelled_by(label.id);
+        });
+    }
+    ui.radio_value(s.eval, EvalChoice::TestFile, "A separate test file")
+        .on_hover_text("Train on all of this file; measure on another CSV with the same columns.");
+    if *s.eval == EvalChoice::TestFile {
+        let label = ui.label("Test file path");
+        ui.horizontal(|ui| {
+            ui.add(
+                egui::TextEdit::singleline(s.test_path)
+                    .hint_text("/path/to/test.csv")
+                    .desired_width(180.0),
+            )
+            .labelled_by(label.id);
+            if ui
+                .add_enabled(!dialog_busy, egui::Button::new("Browse\u{2026}"))
+                .on_hover_text("Choose a CSV with the same columns as this file.")
+                .clicked()
+            {
+                cmds.push(Command::ChooseTestFile);
+            }
+        });
+    }
 }
