@@ -79,6 +79,31 @@ fn k_fold_scores_every_row_once_and_keeps_a_model_on_all_rows() {
             .expect("map")
             .is_empty()
     );
+    // the model kept is the one fitted on every row: the same as training on the whole file
+    let f = path("monthly_sales.csv");
+    let all = json(&[
+        "regress",
+        &f,
+        "--target",
+        "sales",
+        "--features",
+        "price,ad_spend",
+        "--test",
+        &f,
+        "--json",
+    ]);
+    for name in ["price", "ad_spend"] {
+        let (a, b) = (
+            number(&r["coefficients"][name], name),
+            number(&all["coefficients"][name], name),
+        );
+        assert!(
+            (a - b).abs() <= 1e-9 * b.abs().max(1.0),
+            "{name}: {a} vs {b}"
+        );
+    }
+    // …while the errors are measured out of fold, so they are larger than in-sample
+    assert!(number(&r["rmse"], "cv") > number(&all["rmse"], "in-sample"));
 }
 
 #[test]
@@ -130,6 +155,12 @@ fn refused(args: &[&str], words: &[&str]) {
     let (code, stdout, stderr) = run_marketlens(args);
     assert_ne!(code, 0, "{stdout}");
     assert!(!stderr.contains("panicked"), "{stderr}");
+    // the file is named once
+    let file = std::path::Path::new(args[1])
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
+    assert!(!stderr.contains(&format!("{file}: {file}")), "{stderr}");
     for w in words {
         assert!(stderr.contains(w), "missing {w:?} in: {stderr}");
     }
@@ -157,10 +188,15 @@ fn bad_input_gets_clear_messages() {
         ],
     );
     // two drivers that carry the same information
-    let mut csv = String::from("spend,web,store,total\n");
+    let mut csv = String::from("spend,visits,web,store,total\n");
     for i in 0..30 {
         let (w, s) = (i % 7, (i * 3) % 5);
-        csv.push_str(&format!("{},{w},{s},{}\n", 10 + 2 * w + s + i % 3, w + s));
+        let visits = (i * 7) % 11;
+        csv.push_str(&format!(
+            "{},{visits},{w},{s},{}\n",
+            10 + 2 * w + s + i % 3,
+            w + s
+        ));
     }
     let file = write(dir.path(), "collinear.csv", csv.as_bytes());
     let f = file.to_str().expect("utf8");
@@ -171,12 +207,11 @@ fn bad_input_gets_clear_messages() {
             "--target",
             "spend",
             "--features",
-            "web,store,total",
+            "visits,web,store,total",
         ],
         &[
             "collinear.csv",
-            "\u{201c}total\u{201d} adds nothing",
-            "\u{201c}web\u{201d}, \u{201c}store\u{201d}",
+            "\u{201c}total\u{201d} adds nothing to \u{201c}web\u{201d}, \u{201c}store\u{201d}:",
             "ridge",
         ],
     );
@@ -238,6 +273,7 @@ fn bad_input_gets_clear_messages() {
             "wide.csv",
             "5 driver columns",
             "only 6 training rows",
+            "at least 7",
             "ridge",
         ],
     );
@@ -299,4 +335,64 @@ fn penalty_and_fixed_penalty_are_reproducible() {
     let b = regress(&ds.df, "customers.csv", &params, &Reporter::silent()).expect("fit");
     assert_eq!(a.models[0].predictions, b.models[0].predictions);
     assert_eq!(a.models[0].alpha, Some(1.0));
+}
+
+#[test]
+fn long_fits_report_progress_and_stop_when_cancelled() {
+    use marketlens::analysis::regress::{RegressError, RegressProgress};
+    use marketlens::jobs::{CancelToken, JobProgress};
+    use std::sync::{Arc, Mutex};
+    let ds = load_path(&sample("customers.csv")).expect("sample");
+    let params = RegressParams {
+        target: "monetary".into(),
+        features: vec![
+            "age".into(),
+            "tenure_months".into(),
+            "frequency".into(),
+            "visits".into(),
+            "channel".into(),
+        ],
+        models: vec![RegModel::Lasso, RegModel::Knn],
+        ..RegressParams::default()
+    };
+    let events: Arc<Mutex<Vec<RegressProgress>>> = Arc::default();
+    let sink = Arc::clone(&events);
+    let reporter = Reporter::new(
+        move |p| sink.lock().expect("events").push(p),
+        CancelToken::new(),
+    );
+    regress(&ds.df, "customers.csv", &params, &reporter).expect("fit");
+    let events = events.lock().expect("events");
+    let started = events
+        .iter()
+        .filter(|e| matches!(e, RegressProgress::Started(_)))
+        .count();
+    assert_eq!(started, 2, "one fit per model");
+    // 20 penalties × 5 folds are tried, and the bar only moves forward
+    assert!(
+        events
+            .iter()
+            .any(|e| matches!(e, RegressProgress::Penalty { total: 100, .. })),
+        "{events:?}"
+    );
+    let fractions: Vec<f32> = events.iter().filter_map(|e| e.fraction()).collect();
+    assert!(fractions.windows(2).all(|w| w[0] <= w[1]), "{fractions:?}");
+    assert!(events.iter().all(|e| !e.describe().is_empty()));
+
+    // cancelling while the penalty is being chosen stops the job with Cancelled
+    let token = CancelToken::new();
+    let cancel = token.clone();
+    let reporter = Reporter::new(
+        move |p| {
+            if matches!(p, RegressProgress::Penalty { .. }) {
+                cancel.cancel();
+            }
+        },
+        token,
+    );
+    let outcome = regress(&ds.df, "customers.csv", &params, &reporter);
+    assert!(
+        matches!(outcome, Err(RegressError::Cancelled)),
+        "{outcome:?}"
+    );
 }

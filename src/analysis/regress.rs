@@ -280,8 +280,25 @@ fn read_target(df: &DataFrame, target: &str, file: &str) -> Result<Vec<Option<f6
 }
 
 /// Fit `params.models` on the rows of `df` that have a target and evaluate them. `file`
-/// names the data in messages.
+/// names the data in messages: every message but Cancelled starts with it (or with "The
+/// test file …").
 pub fn regress(
+    df: &DataFrame,
+    file: &str,
+    params: &RegressParams,
+    reporter: &Reporter<RegressProgress>,
+) -> Result<RegressResult, RegressError> {
+    fit_all(df, file, params, reporter).map_err(|e| match e {
+        RegressError::Cancelled => RegressError::Cancelled,
+        RegressError::Prep(p) => RegressError::Problem(format!("{file}: {p}")),
+        RegressError::Problem(m) if m.starts_with(file) || m.starts_with("The test file") => {
+            RegressError::Problem(m)
+        }
+        RegressError::Problem(m) => RegressError::Problem(format!("{file}: {m}")),
+    })
+}
+
+fn fit_all(
     df: &DataFrame,
     file: &str,
     params: &RegressParams,
@@ -312,7 +329,7 @@ pub fn regress(
     let mut df = df.clone();
     let calendar = match &params.calendar {
         Some((date, part)) => {
-            let name = add_calendar_column(&mut df, date, *part)
+            let name = add_calendar_column(&mut df, date, *part, None)
                 .map_err(|e| RegressError::Problem(format!("{file}: {e}")))?;
             features.retain(|f| f != date);
             features.push(name.clone());
@@ -357,8 +374,8 @@ pub fn regress(
     let (scored_df, eval_rows, test_name) = match &test {
         Some((test_df, name)) => {
             let mut test_df = test_df.clone();
-            if let Some((date, part)) = &params.calendar {
-                add_calendar_column(&mut test_df, date, *part)
+            if let (Some((date, part)), Some((column, _))) = (&params.calendar, &calendar) {
+                add_calendar_column(&mut test_df, date, *part, Some(column))
                     .map_err(|e| RegressError::Problem(format!("The test file {name}: {e}")))?;
             }
             for column in features.iter().chain([&params.target]) {
@@ -397,16 +414,15 @@ pub fn regress(
     let final_df = take_rows(&df, &final_train)?;
     let mut constant = Vec::new();
     for f in &features {
-        if is_constant(&final_df, f) {
-            constant.push(f.clone());
+        if let Some(why) = unusable(&final_df, f) {
+            constant.push((f.clone(), why));
         }
     }
     if !constant.is_empty() {
-        features.retain(|f| !constant.contains(f));
-        for f in &constant {
+        features.retain(|f| !constant.iter().any(|(c, _)| c == f));
+        for (f, why) in &constant {
             notes.push(format!(
-                "\u{201c}{f}\u{201d} has the same value in every training row, so it cannot \
-                 explain anything and was left out."
+                "\u{201c}{f}\u{201d} {why}, so it cannot explain anything and was left out."
             ));
         }
         if features.is_empty() {
@@ -456,7 +472,9 @@ pub fn regress(
                 }
             }
             if plan.len() == 1 {
-                references = fit.references.clone();
+                if kind.is_linear() {
+                    references = fit.references.clone();
+                }
                 models.push(setup.finish(kind, fit, predictions.clone(), &eval_actual, started));
             }
         }
@@ -469,7 +487,9 @@ pub fn regress(
                 fold: None,
             };
             let fit = setup.fit(kind, &have, stage)?;
-            references = fit.references.clone();
+            if kind.is_linear() {
+                references = fit.references.clone();
+            }
             models.push(setup.finish(kind, fit, predictions, &eval_actual, started));
         }
     }
@@ -554,20 +574,23 @@ fn final_training_rows(plan: &Plan, have: &[usize], params: &RegressParams) -> V
     }
 }
 
-fn is_constant(df: &DataFrame, feature: &str) -> bool {
-    let Ok(col) = df.column(feature) else {
-        return false;
-    };
-    if col.dtype().is_primitive_numeric() {
+/// Why a feature cannot explain anything on these rows: no values, or a single one.
+fn unusable(df: &DataFrame, feature: &str) -> Option<&'static str> {
+    let col = df.column(feature).ok()?;
+    let single = if col.dtype().is_primitive_numeric() {
         let v: Vec<f64> = crate::data::prep::numeric_values(col)
             .into_iter()
             .flatten()
             .collect();
+        if v.is_empty() {
+            return Some("has no values in the training rows");
+        }
         v.windows(2).all(|w| w[0] == w[1])
     } else {
         let v = crate::data::prep::text_values(col);
         v.windows(2).all(|w| w[0] == w[1])
-    }
+    };
+    single.then_some("has the same value in every training row")
 }
 
 /// The design matrix of `df` under a fitted transform (for the CLI's predictions file).

@@ -38,19 +38,22 @@ const MONTHS: [&str; 12] = [
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
 ];
 
-/// Add the calendar column derived from `date` to `df`; returns its name ("calendar month",
-/// or "calendar month of <date>" when the plain name is taken).
+/// Add the calendar column derived from `date` to `df`; returns its name: `name` when given
+/// (a test file gets the training file's), else "calendar month", or "calendar month of
+/// <date>" when the plain name is taken.
 pub fn add_calendar_column(
     df: &mut DataFrame,
     date: &str,
     part: CalendarPart,
+    name: Option<&str>,
 ) -> Result<String, String> {
     use chrono::Datelike;
     let dates = read_dates(df, date).map_err(|e| e.to_string())?;
-    let mut name = part.label().to_owned();
-    if df.column(&name).is_ok() {
-        name = format!("{} of {date}", part.label());
-    }
+    let name = match name {
+        Some(n) => n.to_owned(),
+        None if df.column(part.label()).is_ok() => format!("{} of {date}", part.label()),
+        None => part.label().to_owned(),
+    };
     let values: Vec<Option<String>> = dates
         .iter()
         .map(|d| {

@@ -6,7 +6,7 @@
 use linfa::prelude::*;
 use linfa_elasticnet::ElasticNet;
 use linfa_nn::{CommonNearestNeighbour, NearestNeighbour, distance::L2Dist};
-use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Axis};
+use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Axis, ShapeBuilder};
 use serde::{Deserialize, Serialize};
 
 use super::ols::{OlsError, OlsFit, ols};
@@ -253,6 +253,20 @@ pub fn fit_penalised(
     alpha: f64,
     l1_ratio: f64,
 ) -> Result<FittedModel, FitError> {
+    fit_penalised_to(x, y, alpha, l1_ratio, TOLERANCE)
+}
+
+/// Looser convergence for the trial fits of cross-validation: their errors only rank the
+/// penalties, and the final model is refitted with [`TOLERANCE`].
+const TRIAL_TOLERANCE: f64 = 1e-6;
+
+fn fit_penalised_to(
+    x: ArrayView2<f64>,
+    y: &[f64],
+    alpha: f64,
+    l1_ratio: f64,
+    tolerance: f64,
+) -> Result<FittedModel, FitError> {
     let n = x.nrows();
     if n < 2 {
         return Err(FitError::Problem(
@@ -272,12 +286,15 @@ pub fn fit_penalised(
     } else {
         alpha
     };
-    let data = Dataset::new(centred, Array1::from(y.to_vec()));
+    // coordinate descent walks columns: lay them out contiguously (column-major)
+    let mut columns = Array2::<f64>::zeros(centred.raw_dim().f());
+    columns.assign(&centred);
+    let data = Dataset::new(columns, Array1::from(y.to_vec()));
     let model = ElasticNet::params()
         .penalty(penalty.max(0.0))
         .l1_ratio(l1_ratio.clamp(0.0, 1.0))
         .with_intercept(true)
-        .tolerance(TOLERANCE)
+        .tolerance(tolerance)
         .max_iterations(MAX_ITERATIONS)
         .fit(&data)
         .map_err(|e| FitError::Problem(format!("The penalised fit failed: {e}")))?;
@@ -422,21 +439,22 @@ pub fn choose_penalty(
 ) -> Result<PenaltyChoice, FitError> {
     let parts = folds(x.nrows(), k, seed);
     let total = grid.len() * parts.len();
-    let mut curve = Vec::with_capacity(grid.len());
+    // squared error summed over every held-out row, per penalty
+    let mut squared = vec![0.0; grid.len()];
+    let mut count = 0usize;
     let mut done = 0;
-    for &alpha in grid {
-        let mut squared = 0.0;
-        let mut count = 0usize;
-        for test in &parts {
+    for test in &parts {
+        let mut in_test = vec![false; x.nrows()];
+        for &r in test {
+            in_test[r] = true;
+        }
+        let train: Vec<usize> = (0..x.nrows()).filter(|&r| !in_test[r]).collect();
+        let train_x = x.select(Axis(0), &train);
+        let test_x = x.select(Axis(0), test);
+        let train_y: Vec<f64> = train.iter().map(|&r| y[r]).collect();
+        for (a, &alpha) in grid.iter().enumerate() {
             each(done, total)?;
             done += 1;
-            let mut in_test = vec![false; x.nrows()];
-            for &r in test {
-                in_test[r] = true;
-            }
-            let train: Vec<usize> = (0..x.nrows()).filter(|&r| !in_test[r]).collect();
-            let train_x = x.select(Axis(0), &train);
-            let train_y: Vec<f64> = train.iter().map(|&r| y[r]).collect();
             // ridge's α counts squared errors, not their mean: keep its strength per row
             // the same on the smaller fold
             let fold_alpha = if l1_ratio == 0.0 {
@@ -444,15 +462,27 @@ pub fn choose_penalty(
             } else {
                 alpha
             };
-            let model = fit_penalised(train_x.view(), &train_y, fold_alpha, l1_ratio)?;
-            let predicted = model.predict(x.select(Axis(0), test).view())?;
-            for (p, &r) in predicted.iter().zip(test) {
-                squared += (p - y[r]) * (p - y[r]);
-                count += 1;
-            }
+            let model = fit_penalised_to(
+                train_x.view(),
+                &train_y,
+                fold_alpha,
+                l1_ratio,
+                TRIAL_TOLERANCE,
+            )?;
+            let predicted = model.predict(test_x.view())?;
+            squared[a] += predicted
+                .iter()
+                .zip(test)
+                .map(|(p, &r)| (p - y[r]) * (p - y[r]))
+                .sum::<f64>();
         }
-        curve.push([alpha, (squared / count.max(1) as f64).sqrt()]);
+        count += test.len();
     }
+    let curve: Vec<[f64; 2]> = grid
+        .iter()
+        .zip(&squared)
+        .map(|(&alpha, s)| [alpha, (s / count.max(1) as f64).sqrt()])
+        .collect();
     each(total, total)?;
     let best = curve
         .iter()

@@ -75,7 +75,7 @@ impl Setup<'_> {
         let (model, ols, alpha, curve) = match kind {
             RegModel::Ols => {
                 let (model, fit) = fit_ols(x.view(), &y).map_err(|e| match e {
-                    FitError::Ols(o) => explain_ols(o, &names),
+                    FitError::Ols(o) => explain_ols(o, &names, x.view()),
                     other => fit_error(other),
                 })?;
                 (model, Some(fit), None, Vec::new())
@@ -207,22 +207,28 @@ pub(super) fn fit_error(e: FitError) -> RegressError {
 }
 
 /// Least squares' failures in words, naming the columns.
-fn explain_ols(e: OlsError, names: &[String]) -> RegressError {
+fn explain_ols(e: OlsError, names: &[String], x: ndarray::ArrayView2<f64>) -> RegressError {
     match e {
         OlsError::TooFewRows { rows, .. } => RegressError::Problem(format!(
-            "There are {} driver columns (categories count one each) but only {rows} training \
-             rows; linear regression needs more rows than columns. Use ridge or lasso, fewer \
-             drivers, or more data.",
-            names.len()
+            "There are {} driver columns (each category but the first counts as one) but only \
+             {rows} training rows; linear regression needs at least {} (one more than the \
+             columns plus the starting value). Use ridge or lasso, fewer drivers, or more data.",
+            names.len(),
+            names.len() + 2
         )),
         OlsError::Collinear { column } => {
             let name = names.get(column).cloned().unwrap_or_default();
-            RegressError::Problem(format!(
-                "\u{201c}{name}\u{201d} adds nothing to the drivers before it: it is a fixed \
-                 combination of {} (collinear). Linear regression cannot separate their \
-                 effects; leave one of them out, or use ridge.",
-                collinear_partners(column, names)
-            ))
+            RegressError::Problem(match collinear_partners(column, names, x) {
+                Some(partners) => format!(
+                    "\u{201c}{name}\u{201d} adds nothing to {partners}: it is a fixed \
+                     combination of them (collinear). Linear regression cannot separate their \
+                     effects; leave one of them out, or use ridge."
+                ),
+                None => format!(
+                    "\u{201c}{name}\u{201d} has a single value in the training rows, so its \
+                     effect cannot be measured; leave it out, or use ridge."
+                ),
+            })
         }
         OlsError::NotFinite => {
             RegressError::Problem("A driver holds numbers too large to compute with.".to_owned())
@@ -230,16 +236,44 @@ fn explain_ols(e: OlsError, names: &[String]) -> RegressError {
     }
 }
 
-fn collinear_partners(column: usize, names: &[String]) -> String {
-    let earlier: Vec<String> = names[..column.min(names.len())]
-        .iter()
-        .map(|n| format!("\u{201c}{n}\u{201d}"))
-        .collect();
-    match earlier.len() {
-        0 => "the average (it never changes)".to_owned(),
-        1..=4 => earlier.join(", "),
-        _ => format!("{} and others", earlier[..4].join(", ")),
+/// The earlier columns that `column` is a combination of: least squares of that column on
+/// them, keeping those with a visible share. `None` when the column is constant.
+fn collinear_partners(
+    column: usize,
+    names: &[String],
+    x: ndarray::ArrayView2<f64>,
+) -> Option<String> {
+    let rows = x.nrows();
+    let target: Vec<f64> = x.column(column).to_vec();
+    let spread = |v: &[f64]| {
+        let mean = v.iter().sum::<f64>() / v.len().max(1) as f64;
+        (v.iter().map(|a| (a - mean) * (a - mean)).sum::<f64>() / v.len().max(1) as f64).sqrt()
+    };
+    let own = spread(&target);
+    if own == 0.0 || column == 0 {
+        return None;
     }
+    let earlier: Vec<f64> = x
+        .rows()
+        .into_iter()
+        .flat_map(|r| r.iter().take(column).copied().collect::<Vec<_>>())
+        .collect();
+    let fit = super::ols::ols(&earlier, rows, column, &target).ok();
+    let mut partners: Vec<String> = Vec::new();
+    for (j, name) in names.iter().enumerate().take(column) {
+        let share = fit
+            .as_ref()
+            .and_then(|f| f.coefficients.get(j))
+            .map_or(1.0, |b| (b * spread(&x.column(j).to_vec())).abs() / own);
+        if share > 1e-6 {
+            partners.push(format!("\u{201c}{name}\u{201d}"));
+        }
+    }
+    Some(match partners.len() {
+        0 => "the drivers before it".to_owned(),
+        1..=5 => partners.join(", "),
+        n => format!("{} and {} more", partners[..5].join(", "), n - 5),
+    })
 }
 
 /// The middle 95 % of the evaluation errors (actual − predicted); ±1.96·RMSE with fewer

@@ -78,7 +78,8 @@ pub struct ClassifyState {
     pub export_path: String,
     pub export_job: Option<JobHandle<(), String>>,
     /// The system "Open" dialog for the test file, run off the UI thread.
-    pub test_dialog_job: Option<(Instant, JobHandle<(), Option<PathBuf>>)>,
+    /// The tab that asked for it (Predict or Drivers) gets the path.
+    pub test_dialog_job: Option<(Instant, JobHandle<(), Option<PathBuf>>, super::View)>,
 }
 
 impl Default for ClassifyState {
@@ -268,7 +269,7 @@ impl MarketLensApp {
                     .pick_file())
             },
         );
-        self.state.cls.test_dialog_job = Some((Instant::now(), job));
+        self.state.cls.test_dialog_job = Some((Instant::now(), job, self.state.view));
     }
 
     pub(super) fn start_risk_export(&mut self) {
@@ -368,14 +369,15 @@ impl MarketLensApp {
             }
         }
         let st = &mut self.state.cls;
-        if let Some((started, job)) = st.test_dialog_job.as_mut()
+        if let Some((started, job, asked_by)) = st.test_dialog_job.as_mut()
             && let Some(outcome) = job.poll()
         {
             let started = *started;
+            let asked_by = *asked_by;
             st.test_dialog_job = None;
             match outcome {
                 // the Drivers tab shares the dialog
-                Outcome::Done(Some(path)) if self.state.view == super::View::Drivers => {
+                Outcome::Done(Some(path)) if asked_by == super::View::Drivers => {
                     self.state.reg.test_path = path.display().to_string();
                 }
                 Outcome::Done(Some(path)) => st.test_path = path.display().to_string(),

@@ -50,6 +50,8 @@ pub struct RegressState {
     /// The last what-if prediction, keyed by (run, model, values): k-NN scans every
     /// training row, so it is not recomputed each frame.
     pub what_if_cache: Option<(WhatIfKey, Result<f64, String>)>,
+    /// The prediction at typical values: (run, model, prediction).
+    pub typical_cache: Option<(u64, usize, Option<f64>)>,
 }
 
 /// (result run, selected model, driver values).
@@ -81,6 +83,7 @@ impl Default for RegressState {
             page: RegressPage::Fit,
             what_if: Vec::new(),
             what_if_cache: None,
+            typical_cache: None,
         }
     }
 }

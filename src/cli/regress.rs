@@ -35,7 +35,7 @@ pub struct RegressArgs {
     /// cross-validation on the training rows.
     #[arg(long)]
     pub alpha: Option<f64>,
-    /// Elastic net's share of lasso penalty (0 = ridge, 1 = lasso).
+    /// Elastic net's share of lasso penalty, 0.01 to 0.99 (use ridge or lasso for the ends).
     #[arg(long, default_value_t = 0.5)]
     pub l1_ratio: f64,
     /// Neighbours averaged by knn.
@@ -230,8 +230,11 @@ fn parse_params(args: &RegressArgs) -> Result<(Vec<RegModel>, Penalty), String> 
         Some(_) => return Err("--alpha must be zero or a positive number".to_owned()),
         None => Penalty::CrossValidate,
     };
-    if !(0.0..=1.0).contains(&args.l1_ratio) {
-        return Err("--l1-ratio must be between 0 and 1".to_owned());
+    if !(0.01..=0.99).contains(&args.l1_ratio) {
+        return Err(
+            "--l1-ratio must be between 0.01 and 0.99 (for 0 use --model ridge, for 1 lasso)"
+                .to_owned(),
+        );
     }
     if args.k == 0 {
         return Err("--k must be at least 1".to_owned());
@@ -271,7 +274,7 @@ pub fn run(args: &RegressArgs) -> Result<String, String> {
         &params,
         &crate::jobs::Reporter::silent(),
     )
-    .map_err(|e| format!("{}: {e}", ds.file_name))?;
+    .map_err(|e| e.to_string())?;
     if let Some(path) = &args.predictions {
         let source = test.as_ref().map_or(&ds.df, |t| &t.df);
         write_predictions(args, source, &result, path)?;

@@ -13,13 +13,13 @@ const CHART_HEIGHT: f32 = 360.0;
 /// Most points drawn in a scatter (an even sample of the evaluation rows beyond that).
 const MAX_POINTS: usize = 4000;
 
-fn sample_points(xs: &[f64], ys: &[f64]) -> Vec<[f64; 2]> {
-    let n = xs.len().min(ys.len());
+/// At most [`MAX_POINTS`] evenly spaced rows of `n`, as points (non-finite ones left out).
+fn sample_points(n: usize, point: impl Fn(usize) -> [f64; 2]) -> Vec<[f64; 2]> {
     let stride = n.div_ceil(MAX_POINTS).max(1);
     (0..n)
         .step_by(stride)
-        .filter(|&i| xs[i].is_finite() && ys[i].is_finite())
-        .map(|i| [xs[i], ys[i]])
+        .map(point)
+        .filter(|p| p[0].is_finite() && p[1].is_finite())
         .collect()
 }
 
@@ -71,7 +71,8 @@ pub fn fit_ui(ui: &mut egui::Ui, result: &RegressResult, model: &RegModelResult)
     ui.add_space(4.0);
     let actual = &result.eval_actual;
     let predicted = &model.predictions;
-    let points = sample_points(actual, predicted);
+    let n = actual.len().min(predicted.len());
+    let points = sample_points(n, |i| [actual[i], predicted[i]]);
     let (lo, hi) = points
         .iter()
         .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), p| {
@@ -126,8 +127,7 @@ pub fn fit_ui(ui: &mut egui::Ui, result: &RegressResult, model: &RegModelResult)
                     "Actual minus predicted. A shapeless band around zero is good; a curve or a \
                  funnel means the model misses a pattern.",
                 );
-            let residuals: Vec<f64> = actual.iter().zip(predicted).map(|(a, p)| a - p).collect();
-            let pts = sample_points(predicted, &residuals);
+            let pts = sample_points(n, |i| [predicted[i], actual[i] - predicted[i]]);
             Plot::new("drivers_residuals")
                 .height(CHART_HEIGHT)
                 .width(half)
@@ -150,7 +150,7 @@ pub fn fit_ui(ui: &mut egui::Ui, result: &RegressResult, model: &RegModelResult)
     });
     let (low, high) = model.residual_range;
     ui.label(format!(
-        "95 % of the evaluated rows were between {} below and {} above their prediction.",
+        "Errors on the evaluated rows: 95 % fell between {} below and {} above the prediction.",
         plain(-low),
         plain(high)
     ));

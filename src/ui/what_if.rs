@@ -43,11 +43,13 @@ pub fn ui(
         .size(15.0),
     );
     ui.add_space(6.0);
-    let typical = {
-        let saved = std::mem::replace(&mut reg.what_if, result.typical_values());
-        let t = model.fitted.predict_one(&reg.what_if).ok();
-        reg.what_if = saved;
-        t
+    let typical = match reg.typical_cache {
+        Some((run, selected, t)) if run == result.run && selected == reg.selected => t,
+        _ => {
+            let t = model.fitted.predict_one(&result.typical_values()).ok();
+            reg.typical_cache = Some((result.run, reg.selected, t));
+            t
+        }
     };
     let mut outside = Vec::new();
     ui.horizontal_top(|ui| {
@@ -122,8 +124,8 @@ fn outcome_ui(
         .size(16.0),
     )
     .on_hover_text(
-        "95 % of the evaluated rows were this close to their prediction; a new case is likely \
-         to be too.",
+        "Measured on the evaluated rows: 95 % of their errors fell in this band, so a new case \
+         is likely to as well.",
     );
     range_bar(ui, value, value + low, value + high, typical);
     ui.label(
