@@ -10,6 +10,7 @@ pub mod cli;
 pub mod data;
 pub mod jobs;
 pub mod metrics;
+pub mod model_file;
 pub mod samples;
 pub mod ui;
 

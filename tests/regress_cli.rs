@@ -396,3 +396,105 @@ fn long_fits_report_progress_and_stop_when_cancelled() {
         "{outcome:?}"
     );
 }
+
+#[test]
+fn a_saved_model_predicts_what_the_fit_predicted_and_bad_model_files_are_named() {
+    use marketlens::model_file::{ModelFile, ModelFileError, SavedModel};
+    let dir = tempfile::tempdir().expect("dir");
+    let data = path("monthly_sales.csv");
+    let ds = load_path(&sample("monthly_sales.csv")).expect("sample");
+    for model in ["ols", "lasso", "knn"] {
+        let saved = dir.path().join(format!("{model}.mlmodel"));
+        let predicted = dir.path().join(format!("{model}.csv"));
+        json(&[
+            "regress",
+            &data,
+            "--target",
+            "sales",
+            "--features",
+            "price,ad_spend,promotion",
+            "--month-of",
+            "month",
+            "--model",
+            model,
+            "--alpha",
+            "20",
+            "--test",
+            &data,
+            "--predictions",
+            predicted.to_str().expect("utf8"),
+            "--save-model",
+            saved.to_str().expect("utf8"),
+            "--json",
+        ]);
+        let file = ModelFile::load(&saved).expect("a model file");
+        assert_eq!(file.version, marketlens::model_file::VERSION);
+        let SavedModel::Regression(m) = &file.model;
+        let ours = m.predict(&ds.df, "monthly_sales.csv").expect("predictions");
+        let text = std::fs::read_to_string(&predicted).expect("predictions file");
+        let written: Vec<f64> = text
+            .lines()
+            .skip(1)
+            .map(|l| l.rsplit(',').next().expect("cell").parse().expect("number"))
+            .collect();
+        assert_eq!(ours.len(), written.len());
+        for (a, b) in ours.iter().zip(&written) {
+            assert!(
+                (a - b).abs() <= 1e-9 * b.abs().max(1.0),
+                "{model}: {a} vs {b}"
+            );
+        }
+        // a file without a driver the model needs is refused, naming the column
+        let without = ds.df.drop("ad_spend").expect("drop");
+        let err = m.predict(&without, "new.csv").expect_err("missing column");
+        assert!(
+            err.to_string().contains("new.csv") && err.to_string().contains("ad_spend"),
+            "{err}"
+        );
+    }
+    // damaged, foreign and newer files get clear messages
+    let bad = write(
+        dir.path(),
+        "bad.mlmodel",
+        b"{\"format\": \"marketlens-model\", ",
+    );
+    assert!(matches!(
+        ModelFile::load(&bad),
+        Err(ModelFileError::NotAModel { ref file, .. }) if file == "bad.mlmodel"
+    ));
+    let other = write(dir.path(), "other.mlmodel", b"{\"hello\": 1}");
+    assert!(matches!(
+        ModelFile::load(&other),
+        Err(ModelFileError::NotAModel { .. })
+    ));
+    let text = std::fs::read_to_string(dir.path().join("ols.mlmodel")).expect("saved");
+    let newer = write(
+        dir.path(),
+        "newer.mlmodel",
+        text.replacen("\"version\": 1", "\"version\": 7", 1)
+            .as_bytes(),
+    );
+    let err = ModelFile::load(&newer).expect_err("newer");
+    assert!(err.to_string().contains("newer MarketLens"), "{err}");
+    // the model is never written over the data
+    let copy = write(
+        dir.path(),
+        "sales.csv",
+        &std::fs::read(sample("monthly_sales.csv")).expect("sample"),
+    );
+    let before = std::fs::read(&copy).expect("read");
+    let copy = copy.to_str().expect("utf8");
+    let (code, _, stderr) = run_marketlens(&[
+        "regress",
+        copy,
+        "--target",
+        "sales",
+        "--features",
+        "price",
+        "--save-model",
+        copy,
+    ]);
+    assert_ne!(code, 0);
+    assert!(stderr.contains("input file"), "{stderr}");
+    assert_eq!(std::fs::read(copy).expect("read"), before);
+}

@@ -231,6 +231,8 @@ pub struct RegressResult {
     pub drivers: Vec<DriverRange>,
     /// (feature, reference category) of each text feature.
     pub references: Vec<(String, String)>,
+    /// The calendar driver: (date column, month or quarter, the driver's column name).
+    pub calendar: Option<(String, CalendarPart, String)>,
     pub scored_test_file: bool,
     pub run: u64,
     pub notes: Vec<String>,
@@ -505,6 +507,11 @@ fn fit_all(
         models,
         drivers,
         references,
+        calendar: params
+            .calendar
+            .as_ref()
+            .zip(calendar.as_ref())
+            .map(|((date, part), (column, _))| (date.clone(), *part, column.clone())),
         scored_test_file: test.is_some(),
         run: NEXT_RUN.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         notes,

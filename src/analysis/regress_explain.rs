@@ -11,7 +11,8 @@ use super::regress_fit::t_quantile_975;
 use crate::data::prep::{ColumnTransform, MISSING, Transform, apply, numeric_values, text_values};
 
 /// A calendar feature taken from a date column.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum CalendarPart {
     Month,
     Quarter,

@@ -15,6 +15,7 @@ use crate::jobs::Cancelled;
 
 /// The regression models MarketLens offers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum RegModel {
     Ols,
     Ridge,

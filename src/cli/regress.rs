@@ -62,6 +62,10 @@ pub struct RegressArgs {
     /// CSV.
     #[arg(long)]
     pub predictions: Option<PathBuf>,
+    /// Save the first model with its preparation (medians, scaling, categories) to this new
+    /// file, to apply it to other data later.
+    #[arg(long)]
+    pub save_model: Option<PathBuf>,
     /// Print one JSON object instead of text.
     #[arg(long)]
     pub json: bool,
@@ -282,6 +286,24 @@ pub fn run(args: &RegressArgs) -> Result<String, String> {
     let Some(first) = result.models.first() else {
         return Err("no model was fitted".to_owned());
     };
+    if let Some(path) = &args.save_model {
+        for input in args.test.iter() {
+            if std::fs::canonicalize(input).ok() == std::fs::canonicalize(path).ok() {
+                return Err(format!(
+                    "{} is an input file; choose a new file for the model.",
+                    path.display()
+                ));
+            }
+        }
+        let saved = crate::model_file::SavedRegression::from_result(&result, 0)
+            .ok_or("no model was fitted")?;
+        crate::model_file::ModelFile::new(
+            &ds.file_name,
+            crate::model_file::SavedModel::Regression(saved),
+        )
+        .save(path, Some(&args.file))
+        .map_err(|e| e.to_string())?;
+    }
     let report = RegressReport {
         file: ds.file_name.clone(),
         target: &result.target,

@@ -32,6 +32,17 @@ pub fn write_csv_atomic(
     path: &Path,
     input: Option<&Path>,
 ) -> Result<(), SaveError> {
+    write_atomic(path, input, |w| {
+        CsvWriter::new(w).finish(df).map_err(|e| e.to_string())
+    })
+}
+
+/// Write a file atomically with `write`; refuse when `path` is `input`.
+pub fn write_atomic(
+    path: &Path,
+    input: Option<&Path>,
+    write: impl FnOnce(&mut BufWriter<File>) -> Result<(), String>,
+) -> Result<(), SaveError> {
     let file = file_label(path);
     if input.is_some_and(|input| same_file(path, input)) {
         return Err(SaveError::WouldOverwriteInput(file));
@@ -48,7 +59,7 @@ pub fn write_csv_atomic(
     let result = (|| {
         let f = File::create(&tmp).map_err(|e| err(&e))?;
         let mut w = BufWriter::new(f);
-        CsvWriter::new(&mut w).finish(df).map_err(|e| err(&e))?;
+        write(&mut w).map_err(|e| err(&e))?;
         w.flush().map_err(|e| err(&e))?;
         w.get_ref().sync_all().map_err(|e| err(&e))?;
         std::fs::rename(&tmp, path).map_err(|e| err(&e))
