@@ -228,6 +228,24 @@ fn bad_input_gets_clear_messages() {
         "--json",
     ]);
     assert!(number(&r["r2"], "r2").is_finite());
+    // compared with ridge, least squares is left out with the reason, ridge still reports
+    let r = json(&[
+        "regress",
+        f,
+        "--target",
+        "spend",
+        "--features",
+        "visits,web,store,total",
+        "--model",
+        "ols,ridge",
+        "--json",
+    ]);
+    assert_eq!(r["model"], "ridge");
+    let notes = r["notes"].to_string();
+    assert!(
+        notes.contains("Linear regression was left out") && notes.contains("adds nothing"),
+        "{notes}"
+    );
     // a constant driver is left out with a note, the rest still fits
     let mut csv = String::from("spend,price,region\n");
     for i in 0..30 {

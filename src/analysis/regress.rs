@@ -449,12 +449,14 @@ fn fit_all(
     };
     let position: std::collections::HashMap<usize, usize> =
         eval_rows.iter().enumerate().map(|(i, &r)| (r, i)).collect();
-    let mut models = Vec::with_capacity(params.models.len());
-    let mut references = Vec::new();
-    for (m, &kind) in params.models.iter().enumerate() {
+    // one model over the whole plan: its out-of-sample predictions and the model kept
+    let fit_one = |m: usize,
+                   kind: RegModel|
+     -> Result<(RegModelResult, Vec<(String, String)>), RegressError> {
         let started = Instant::now();
         let mut predictions = vec![f64::NAN; eval_rows.len()];
         let base = m * stages_per_model;
+        let mut kept = None;
         for (f, (train, test_rows)) in plan.iter().enumerate() {
             let stage = RegStage {
                 index: base + f,
@@ -474,26 +476,53 @@ fn fit_all(
                 }
             }
             if plan.len() == 1 {
+                kept = Some(fit);
+            }
+        }
+        let fit = match kept {
+            Some(fit) => fit,
+            None => {
+                // cross-validation: the model kept is trained on every row
+                let stage = RegStage {
+                    index: base + plan.len(),
+                    of,
+                    model: kind,
+                    fold: None,
+                };
+                setup.fit(kind, &have, stage)?
+            }
+        };
+        let references = fit.references.clone();
+        Ok((
+            setup.finish(kind, fit, predictions, &eval_actual, started),
+            references,
+        ))
+    };
+    let mut models = Vec::with_capacity(params.models.len());
+    let mut references = Vec::new();
+    let mut first_problem = None;
+    for (m, &kind) in params.models.iter().enumerate() {
+        match fit_one(m, kind) {
+            Ok((model, refs)) => {
+                // k-NN keeps every category; the linear models' references are reported
                 if kind.is_linear() {
-                    references = fit.references.clone();
+                    references = refs;
                 }
-                models.push(setup.finish(kind, fit, predictions.clone(), &eval_actual, started));
+                models.push(model);
             }
-        }
-        if plan.len() > 1 {
-            // cross-validation: the model kept is trained on every row
-            let stage = RegStage {
-                index: base + plan.len(),
-                of,
-                model: kind,
-                fold: None,
-            };
-            let fit = setup.fit(kind, &have, stage)?;
-            if kind.is_linear() {
-                references = fit.references.clone();
+            // one model that cannot be fitted (collinear drivers for least squares, too
+            // few rows) does not take the others down with it
+            Err(RegressError::Problem(msg)) if params.models.len() > 1 => {
+                notes.push(format!("{} was left out: {msg}", kind.label()));
+                first_problem.get_or_insert(msg);
             }
-            models.push(setup.finish(kind, fit, predictions, &eval_actual, started));
+            Err(e) => return Err(e),
         }
+    }
+    if models.is_empty() {
+        return Err(RegressError::Problem(
+            first_problem.unwrap_or_else(|| "No model could be fitted.".to_owned()),
+        ));
     }
     Ok(RegressResult {
         target: params.target.clone(),
