@@ -14,6 +14,7 @@ use crate::ui;
 
 mod classify;
 mod forecast;
+mod input;
 mod regress;
 mod segments;
 pub use classify::{ClassifyState, EvalChoice, LiveModel, ResultPage};
@@ -524,40 +525,6 @@ impl MarketLensApp {
         st.dataset = Some(Arc::new(ds));
         self.refresh_recent();
         self.refresh_series();
-    }
-
-    /// Dropped files and keyboard shortcuts.
-    fn handle_input(&mut self, ctx: &egui::Context) {
-        let dropped: Vec<PathBuf> = ctx.input(|i| {
-            i.raw
-                .dropped_files
-                .iter()
-                .map(|f| f.path().to_path_buf())
-                .collect()
-        });
-        if let Some(path) = dropped.into_iter().next() {
-            self.apply(Command::Load(Source::File(path)));
-        }
-        use egui::{Key, KeyboardShortcut, Modifiers};
-        let open = KeyboardShortcut::new(Modifiers::COMMAND, Key::O);
-        let close = KeyboardShortcut::new(Modifiers::COMMAND, Key::W);
-        if ctx.input_mut(|i| i.consume_shortcut(&open)) {
-            self.apply(Command::OpenDialog);
-        }
-        if ctx.input_mut(|i| i.consume_shortcut(&close)) && self.state.load_job.is_none() {
-            self.apply(Command::CloseDataset);
-        }
-        if ctx.input(|i| i.key_pressed(Key::Escape)) {
-            if self.state.load_job.is_some() {
-                self.apply(Command::CancelLoad);
-            } else if self.state.cls.job.is_some() && self.state.view == View::Predict {
-                self.apply(Command::CancelTraining);
-            } else if self.state.fc.job.is_some() && self.state.view == View::Forecast {
-                self.apply(Command::StopForecast);
-            } else if self.state.reg.job.is_some() && self.state.view == View::Drivers {
-                self.apply(Command::CancelRegression);
-            }
-        }
     }
 }
 

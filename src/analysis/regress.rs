@@ -11,10 +11,9 @@ use polars::prelude::*;
 pub use super::classify::Evaluation;
 pub use super::regress_explain::{CalendarPart, DriverRange, DriverValue, RegCoefficient};
 use super::regress_explain::{add_calendar_column, driver_ranges, encode_row};
+use super::regress_fit::FittedModel;
 pub use super::regress_fit::RegModel;
-use super::regress_fit::{FittedModel, folds};
-use super::regress_steps::{Setup, fit_error};
-use super::target::SplitMix64;
+use super::regress_steps::{Setup, final_training_rows, fit_error, plan, unusable};
 use crate::data::prep::{PrepError, Transform};
 use crate::jobs::{Cancelled, JobProgress, Reporter};
 use crate::metrics::regression::RegressionErrors;
@@ -545,88 +544,6 @@ fn fit_all(
         run: NEXT_RUN.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         notes,
     })
-}
-
-type Plan = Vec<(Vec<usize>, Vec<usize>)>;
-/// The plan, the evaluation in words, and the test file with its name.
-type Planned = (Plan, String, Option<(DataFrame, String)>);
-
-/// Training and evaluation rows of each fit, the evaluation in words, and the test file.
-fn plan(have: &[usize], params: &RegressParams) -> Result<Planned, RegressError> {
-    match &params.evaluation {
-        Evaluation::Split { test_share } => {
-            let share = test_share.clamp(0.05, 0.9);
-            let mut order = have.to_vec();
-            SplitMix64(params.seed).shuffle(&mut order);
-            let n_test = ((have.len() as f64 * share).round() as usize).clamp(1, have.len() - 2);
-            let mut test = order[..n_test].to_vec();
-            let mut train = order[n_test..].to_vec();
-            test.sort_unstable();
-            train.sort_unstable();
-            Ok((
-                vec![(train, test)],
-                format!(
-                    "on a held-out {:.0} % of the rows (seed {})",
-                    share * 100.0,
-                    params.seed
-                ),
-                None,
-            ))
-        }
-        Evaluation::KFold { folds: k } => {
-            let k = (*k).clamp(2, 20).min(have.len());
-            let parts = folds(have.len(), k, params.seed);
-            let plan = (0..parts.len())
-                .map(|f| {
-                    let test: Vec<usize> = parts[f].iter().map(|&i| have[i]).collect();
-                    let mut train: Vec<usize> = parts
-                        .iter()
-                        .enumerate()
-                        .filter(|(g, _)| *g != f)
-                        .flat_map(|(_, p)| p.iter().map(|&i| have[i]))
-                        .collect();
-                    train.sort_unstable();
-                    (train, test)
-                })
-                .collect();
-            Ok((
-                plan,
-                format!("by {k}-fold cross-validation (seed {})", params.seed),
-                None,
-            ))
-        }
-        Evaluation::TestFile { df, name } => Ok((
-            vec![(have.to_vec(), Vec::new())],
-            String::new(),
-            Some((df.clone(), name.clone())),
-        )),
-    }
-}
-
-fn final_training_rows(plan: &Plan, have: &[usize], params: &RegressParams) -> Vec<usize> {
-    match params.evaluation {
-        Evaluation::KFold { .. } => have.to_vec(),
-        _ => plan.first().map(|p| p.0.clone()).unwrap_or_default(),
-    }
-}
-
-/// Why a feature cannot explain anything on these rows: no values, or a single one.
-fn unusable(df: &DataFrame, feature: &str) -> Option<&'static str> {
-    let col = df.column(feature).ok()?;
-    let single = if col.dtype().is_primitive_numeric() {
-        let v: Vec<f64> = crate::data::prep::numeric_values(col)
-            .into_iter()
-            .flatten()
-            .collect();
-        if v.is_empty() {
-            return Some("has no values in the training rows");
-        }
-        v.windows(2).all(|w| w[0] == w[1])
-    } else {
-        let v = crate::data::prep::text_values(col);
-        v.windows(2).all(|w| w[0] == w[1])
-    };
-    single.then_some("has the same value in every training row")
 }
 
 /// The design matrix of `df` under a fitted transform (for the CLI's predictions file).
