@@ -312,6 +312,55 @@ fn bad_input_gets_clear_messages() {
         ],
         &["flat.csv", "5 in every row", "nothing to explain"],
     );
+    // a date column is not a driver; its month is
+    refused(
+        &[
+            "regress",
+            &path("monthly_sales.csv"),
+            "--target",
+            "sales",
+            "--features",
+            "month,price",
+        ],
+        &[
+            "monthly_sales.csv",
+            "\u{201c}month\u{201d} holds dates",
+            "--month-of",
+        ],
+    );
+    // a category only the test file has is scored, with a note naming it
+    let text = std::fs::read_to_string(sample("monthly_sales.csv")).expect("sample");
+    let test_csv: String = text
+        .lines()
+        .enumerate()
+        .map(|(i, l)| {
+            if i > 0 && i % 10 == 0 {
+                format!(
+                    "{}maybe\n",
+                    l.trim_end_matches("yes").trim_end_matches("no")
+                )
+            } else {
+                format!("{l}\n")
+            }
+        })
+        .collect();
+    let test = write(dir.path(), "new_promos.csv", test_csv.as_bytes());
+    let r = json(&[
+        "regress",
+        &path("monthly_sales.csv"),
+        "--target",
+        "sales",
+        "--features",
+        "price,promotion",
+        "--test",
+        test.to_str().expect("utf8"),
+        "--json",
+    ]);
+    let notes = r["notes"].to_string();
+    assert!(
+        notes.contains("9 rows of new_promos.csv") && notes.contains("\u{201c}maybe\u{201d}"),
+        "{notes}"
+    );
     // an unknown model and a missing column
     refused(
         &[

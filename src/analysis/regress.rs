@@ -323,8 +323,16 @@ fn fit_all(
         }
     }
     for f in &features {
-        if df.column(f).is_err() {
-            return Err(RegressError::Prep(PrepError::NoSuchColumn(f.clone())));
+        match df.column(f).map(|c| c.dtype().clone()) {
+            Err(_) => return Err(RegressError::Prep(PrepError::NoSuchColumn(f.clone()))),
+            Ok(DataType::Date | DataType::Datetime(..)) => {
+                return Err(RegressError::Problem(format!(
+                    "\u{201c}{f}\u{201d} holds dates, which cannot drive a number directly; \
+                     use its month or quarter instead (--month-of / --quarter-of, or \
+                     \u{201c}Season from a date\u{201d} in the window)."
+                )));
+            }
+            Ok(_) => {}
         }
     }
     let mut df = df.clone();
@@ -433,6 +441,9 @@ fn fit_all(
         }
     }
     let drivers = driver_ranges(&final_df, &features);
+    if let (Some((name, _)), true) = (&test_name, test.is_some()) {
+        notes.extend(unseen_categories(&scored_df, &eval_rows, &drivers, name));
+    }
 
     let stages_per_model = plan.len() + usize::from(plan.len() > 1);
     let of = stages_per_model * params.models.len();
@@ -554,4 +565,54 @@ pub fn design_of(df: &DataFrame, fitted: &RegFitted) -> Result<Array2<f64>, Regr
 /// Predictions for a design matrix.
 pub fn predict_design(fitted: &RegFitted, x: ArrayView2<f64>) -> Result<Vec<f64>, RegressError> {
     fitted.model.predict(x).map_err(fit_error)
+}
+
+/// Categories of the evaluated test rows that the training rows never had: the linear
+/// models score them like the reference category, k-NN as matching no category.
+fn unseen_categories(
+    test: &DataFrame,
+    rows: &[usize],
+    drivers: &[DriverRange],
+    file: &str,
+) -> Vec<String> {
+    let mut notes = Vec::new();
+    for d in drivers {
+        let DriverRange::Category {
+            name, categories, ..
+        } = d
+        else {
+            continue;
+        };
+        let Ok(col) = test.column(name) else { continue };
+        let values = crate::data::prep::text_values(col);
+        let mut unseen: Vec<String> = Vec::new();
+        let mut count = 0usize;
+        for &r in rows {
+            let v = values
+                .get(r)
+                .cloned()
+                .flatten()
+                .unwrap_or_else(|| crate::data::prep::MISSING.to_owned());
+            if !categories.contains(&v) {
+                count += 1;
+                if unseen.len() < 5 && !unseen.contains(&v) {
+                    unseen.push(v);
+                }
+            }
+        }
+        if count > 0 {
+            notes.push(format!(
+                "{} rows of {file} have a value of \u{201c}{name}\u{201d} the training rows \
+                 never had ({}): no effect could be learned for it (the linear models \
+                 treat it like the first category).",
+                crate::cli::thousands(count),
+                unseen
+                    .iter()
+                    .map(|u| format!("\u{201c}{u}\u{201d}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+    }
+    notes
 }
