@@ -20,7 +20,7 @@ pub mod profile;
 pub mod regress;
 pub mod regress_explain;
 pub mod regress_fit;
-mod regress_steps;
+pub mod regress_steps;
 pub mod segment;
 pub mod segment_map;
 pub mod series;

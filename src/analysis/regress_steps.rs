@@ -278,8 +278,11 @@ fn collinear_partners(
     })
 }
 
+/// Fewer evaluated rows than this give the range as ±1.96 × RMSE rather than quantiles.
+pub const QUANTILE_MIN_ROWS: usize = 20;
+
 /// The middle 95 % of the evaluation errors (actual − predicted); ±1.96·RMSE with fewer
-/// than 20 rows.
+/// than [`QUANTILE_MIN_ROWS`] rows.
 fn residual_range(actual: &[f64], predicted: &[f64], rmse: f64) -> (f64, f64) {
     let mut r: Vec<f64> = actual
         .iter()
@@ -287,7 +290,7 @@ fn residual_range(actual: &[f64], predicted: &[f64], rmse: f64) -> (f64, f64) {
         .map(|(a, p)| a - p)
         .filter(|v| v.is_finite())
         .collect();
-    if r.len() < 20 {
+    if r.len() < QUANTILE_MIN_ROWS {
         return (-1.96 * rmse, 1.96 * rmse);
     }
     r.sort_by(f64::total_cmp);
@@ -383,4 +386,19 @@ pub(super) fn unusable(df: &DataFrame, feature: &str) -> Option<&'static str> {
         v.windows(2).all(|w| w[0] == w[1])
     };
     single.then_some("has the same value in every training row")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_range_is_numpys_percentiles_or_rmse_for_few_rows() {
+        // numpy.percentile(range(100), [2.5, 97.5]) = [2.475, 96.525]
+        let actual: Vec<f64> = (0..100).map(f64::from).collect();
+        let (low, high) = residual_range(&actual, &[0.0; 100], 1.0);
+        assert!((low - 2.475).abs() < 1e-12 && (high - 96.525).abs() < 1e-12);
+        let (low, high) = residual_range(&[1.0, 2.0, 3.0], &[1.5, 2.5, 2.0], 0.7);
+        assert_eq!((low, high), (-1.96 * 0.7, 1.96 * 0.7));
+    }
 }

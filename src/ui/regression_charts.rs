@@ -149,11 +149,22 @@ pub fn fit_ui(ui: &mut egui::Ui, result: &RegressResult, model: &RegModelResult)
         });
     });
     let (low, high) = model.residual_range;
-    ui.label(format!(
-        "Errors on the evaluated rows: 95 % fell between {} below and {} above the prediction.",
-        plain(-low),
-        plain(high)
-    ));
+    ui.label(
+        if result.eval_actual.len() < crate::analysis::regress_steps::QUANTILE_MIN_ROWS {
+            format!(
+                "Too few evaluated rows to read the spread of the errors directly; a \
+                 prediction's range is taken as \u{b1}1.96 \u{d7} RMSE = \u{b1}{}.",
+                plain(high)
+            )
+        } else {
+            format!(
+                "Errors on the evaluated rows: 95 % fell between {} below and {} above the \
+                 prediction.",
+                plain(-low),
+                plain(high)
+            )
+        },
+    );
 }
 
 /// One bar of the effects chart: a change of the driver and what it does to the target.
