@@ -13,6 +13,7 @@ use crate::data::{ColumnKind, ColumnProfile, Dataset, LoadTimings, load_path};
 pub mod classify;
 pub mod forecast;
 pub mod regress;
+pub mod score;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -44,6 +45,9 @@ pub enum Command {
     /// Explain and predict a number (spend, sales) from its drivers: effects with 95 %
     /// ranges, RMSE, MAE, MAPE and R² on held-out rows.
     Regress(regress::RegressArgs),
+    /// Apply a model saved with `--save-model` to a new file: the rows plus a `prediction`
+    /// column, written to a new file.
+    Score(score::ScoreArgs),
 }
 
 #[derive(Args, Debug)]
@@ -139,6 +143,7 @@ pub fn run_command(command: Command) -> ExitCode {
         Command::Classify(args) => classify::run(&args),
         Command::Forecast(args) => forecast::run(&args),
         Command::Regress(args) => regress::run(&args),
+        Command::Score(args) => score::run(&args),
     };
     match result {
         Ok(text) => {

@@ -139,12 +139,14 @@ impl SavedRegression {
         })
     }
 
-    /// Predictions for every row of `df` (`file` names it in messages).
+    /// Predictions for every row of `df` (`file` names it in messages). The columns are
+    /// checked first: every missing or mistyped one is named.
     pub fn predict(&self, df: &DataFrame, file: &str) -> Result<Vec<f64>, ModelFileError> {
         let apply_err = |reason: String| ModelFileError::Apply {
             file: file.to_owned(),
             reason,
         };
+        check_columns(df, &self.transform, self.calendar.as_ref()).map_err(apply_err)?;
         let mut df = df.clone();
         if let Some(c) = &self.calendar {
             add_calendar_column(&mut df, &c.date, c.part, Some(&c.column)).map_err(apply_err)?;
@@ -154,6 +156,60 @@ impl SavedRegression {
             .map_err(apply_err)?
             .predict(x.view())
             .map_err(|e| apply_err(e.to_string()))
+    }
+}
+
+/// Every column the model reads must be there, numbers where it learned numbers.
+fn check_columns(
+    df: &DataFrame,
+    transform: &Transform,
+    calendar: Option<&SavedCalendar>,
+) -> Result<(), String> {
+    use crate::data::prep::ColumnTransform;
+    let mut missing = Vec::new();
+    let mut not_numbers = Vec::new();
+    for t in &transform.columns {
+        match t {
+            ColumnTransform::Numeric { name, .. } => match df.column(name) {
+                Err(_) => missing.push(name.clone()),
+                Ok(c) if !c.dtype().is_primitive_numeric() && c.null_count() < c.len() => {
+                    not_numbers.push(name.clone());
+                }
+                Ok(_) => {}
+            },
+            ColumnTransform::Categorical { name, .. } => {
+                let derived = calendar.is_some_and(|c| c.column == *name);
+                if !derived && df.column(name).is_err() {
+                    missing.push(name.clone());
+                }
+            }
+        }
+    }
+    if let Some(c) = calendar
+        && df.column(&c.date).is_err()
+    {
+        missing.push(c.date.clone());
+    }
+    let quote = |v: &[String]| {
+        v.iter()
+            .map(|n| format!("\u{201c}{n}\u{201d}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut problems = Vec::new();
+    if !missing.is_empty() {
+        problems.push(format!("it has no column {}", quote(&missing)));
+    }
+    if !not_numbers.is_empty() {
+        problems.push(format!(
+            "{} should hold numbers but holds text",
+            quote(&not_numbers)
+        ));
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems.join("; "))
     }
 }
 
