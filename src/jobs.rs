@@ -126,6 +126,29 @@ impl<P> Reporter<P> {
     }
 }
 
+/// For an analysis's error enum with a `Cancelled` variant: `?` on [`Reporter::check`]
+/// (a [`Cancelled`] becomes the enum's `Cancelled`) and the conversion into a [`JobError`]
+/// (`Cancelled` stays a cancel, anything else fails the job with its message).
+#[macro_export]
+macro_rules! cancellable_error {
+    ($error:ident) => {
+        impl From<$crate::jobs::Cancelled> for $error {
+            fn from(_: $crate::jobs::Cancelled) -> Self {
+                $error::Cancelled
+            }
+        }
+
+        impl From<$error> for $crate::jobs::JobError {
+            fn from(e: $error) -> Self {
+                match e {
+                    $error::Cancelled => $crate::jobs::JobError::Cancelled,
+                    other => $crate::jobs::JobError::Failed(other.to_string()),
+                }
+            }
+        }
+    };
+}
+
 /// How a job ended.
 #[derive(Debug)]
 pub enum Outcome<T> {

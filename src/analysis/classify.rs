@@ -13,7 +13,7 @@ use super::drivers::{Coefficient, Driver};
 use super::models::{Fitted, ModelKind, ModelSettings};
 use super::target::{Target, TargetError, read_target};
 use crate::data::prep::{PrepError, PrepOptions, Transform};
-use crate::jobs::{Cancelled, JobProgress, Reporter};
+use crate::jobs::{JobProgress, Reporter};
 use crate::metrics::classification::{Confusion, GainsRow, PrCurve, RocCurve};
 
 static NEXT_RUN: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
@@ -101,20 +101,7 @@ impl From<PrepError> for ClassifyError {
     }
 }
 
-impl From<Cancelled> for ClassifyError {
-    fn from(_: Cancelled) -> Self {
-        ClassifyError::Cancelled
-    }
-}
-
-impl From<ClassifyError> for crate::jobs::JobError {
-    fn from(e: ClassifyError) -> Self {
-        match e {
-            ClassifyError::Cancelled => crate::jobs::JobError::Cancelled,
-            other => crate::jobs::JobError::Failed(other.to_string()),
-        }
-    }
-}
+crate::cancellable_error!(ClassifyError);
 
 /// Which fit is running: `index` of `of` (models × folds, plus the final fit for k-fold).
 #[derive(Clone, Copy, Debug, PartialEq)]

@@ -16,7 +16,7 @@ use super::forecast_methods::{drift, holt_winters, run_lstm, seasonal_naive};
 use super::holt_winters::{Seasonal, Trend};
 use super::lstm::LstmSettings;
 use super::series::Series;
-use crate::jobs::{Cancelled, JobProgress, Reporter};
+use crate::jobs::{JobProgress, Reporter};
 use crate::metrics::forecast::{ForecastErrors, forecast_errors};
 
 static NEXT_RUN: AtomicU64 = AtomicU64::new(1);
@@ -331,20 +331,7 @@ pub enum ForecastError {
     Cancelled,
 }
 
-impl From<Cancelled> for ForecastError {
-    fn from(_: Cancelled) -> Self {
-        ForecastError::Cancelled
-    }
-}
-
-impl From<ForecastError> for crate::jobs::JobError {
-    fn from(e: ForecastError) -> Self {
-        match e {
-            ForecastError::Cancelled => crate::jobs::JobError::Cancelled,
-            other => crate::jobs::JobError::Failed(other.to_string()),
-        }
-    }
-}
+crate::cancellable_error!(ForecastError);
 
 /// Build the series from `df` and run every requested method.
 pub fn forecast(

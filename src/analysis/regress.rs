@@ -15,7 +15,7 @@ use super::regress_fit::FittedModel;
 pub use super::regress_fit::RegModel;
 use super::regress_steps::{Setup, final_training_rows, fit_error, plan, unusable};
 use crate::data::prep::{PrepError, Transform};
-use crate::jobs::{Cancelled, JobProgress, Reporter};
+use crate::jobs::{JobProgress, Reporter};
 use crate::metrics::regression::RegressionErrors;
 
 static NEXT_RUN: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
@@ -86,20 +86,7 @@ impl From<PrepError> for RegressError {
     }
 }
 
-impl From<Cancelled> for RegressError {
-    fn from(_: Cancelled) -> Self {
-        RegressError::Cancelled
-    }
-}
-
-impl From<RegressError> for crate::jobs::JobError {
-    fn from(e: RegressError) -> Self {
-        match e {
-            RegressError::Cancelled => crate::jobs::JobError::Cancelled,
-            other => crate::jobs::JobError::Failed(other.to_string()),
-        }
-    }
-}
+crate::cancellable_error!(RegressError);
 
 /// Which fit is running: `index` of `of` (models × folds, plus the final fit for k-fold).
 #[derive(Clone, Copy, Debug, PartialEq)]

@@ -13,7 +13,7 @@ use super::profile::{ProfileRow, names, profile, quartiles_by_segment};
 use super::segment_map::sample_rows;
 pub use super::segment_map::{MAP_SAMPLE, SegmentMap, segment_map};
 use crate::data::prep::{Design, PrepError, PrepOptions, fit_design};
-use crate::jobs::{Cancelled, JobProgress, Reporter};
+use crate::jobs::{JobProgress, Reporter};
 use crate::metrics::{inertia, silhouette};
 
 /// Silhouette is O(n²): above this many rows it is computed on a fixed-size seeded sample.
@@ -157,20 +157,7 @@ pub enum SegmentError {
     Cancelled,
 }
 
-impl From<Cancelled> for SegmentError {
-    fn from(_: Cancelled) -> Self {
-        SegmentError::Cancelled
-    }
-}
-
-impl From<SegmentError> for crate::jobs::JobError {
-    fn from(e: SegmentError) -> Self {
-        match e {
-            SegmentError::Cancelled => crate::jobs::JobError::Cancelled,
-            other => crate::jobs::JobError::Failed(other.to_string()),
-        }
-    }
-}
+crate::cancellable_error!(SegmentError);
 
 /// Silhouette on all rows, or on a seeded sample of [`SILHOUETTE_SAMPLE`] rows.
 pub fn sampled_silhouette(x: ArrayView2<f64>, labels: &[usize], seed: u64) -> Option<f64> {
