@@ -155,9 +155,7 @@ fn setup_ui(ui: &mut egui::Ui, st: &mut AppState, ds: &Dataset, cmds: &mut Vec<C
             cmds.push(Command::CancelSegments);
         }
     } else {
-        let button = egui::Button::new(RichText::new("Find segments").size(16.0));
-        if ui
-            .add_enabled(chosen > 0, button)
+        if super::primary_button(ui, chosen > 0, "Find segments")
             .on_hover_text("Run K-Means with 10 k-means++ starts and keep the best.")
             .on_disabled_hover_text("Tick at least one column first.")
             .clicked()
