@@ -113,6 +113,47 @@ pub struct InspectArgs {
     pub json: bool,
 }
 
+/// `rows` of `source` (every row when `None`) with all their columns plus `values` in a new
+/// column `name` (`name_` when the file has its own), written atomically to `path`; refused
+/// when `path` is one of `inputs`. The column's name is returned.
+pub fn write_with_column(
+    source: &polars::prelude::DataFrame,
+    rows: Option<&[usize]>,
+    name: &str,
+    values: Vec<f64>,
+    path: &std::path::Path,
+    inputs: &[&std::path::Path],
+    what: &str,
+) -> Result<String, String> {
+    use polars::prelude::{Column, IdxCa, IdxSize};
+    let same = |a: &std::path::Path| match (std::fs::canonicalize(a), std::fs::canonicalize(path)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    };
+    if inputs.iter().any(|i| same(i)) {
+        return Err(format!(
+            "{} is an input file; choose a new file for the {what}.",
+            path.display()
+        ));
+    }
+    let mut df = match rows {
+        Some(rows) => {
+            let idx = IdxCa::from_vec("rows".into(), rows.iter().map(|&r| r as IdxSize).collect());
+            source.take(&idx).map_err(|e| e.to_string())?
+        }
+        None => source.clone(),
+    };
+    let mut column = name.to_owned();
+    while df.column(&column).is_ok() {
+        column.push('_');
+    }
+    df.with_column(Column::new(column.as_str().into(), values))
+        .map_err(|e| e.to_string())?;
+    crate::data::save::write_csv_atomic(&mut df, path, inputs.first().copied())
+        .map_err(|e| e.to_string())?;
+    Ok(column)
+}
+
 /// How `classify` and `regress` evaluate: on `--test`, by `--folds` k-fold
 /// cross-validation, or on a held-out `--test-fraction`.
 pub fn evaluation(

@@ -5,7 +5,6 @@
 
 use std::time::Instant;
 
-use ndarray::{Array2, ArrayView2};
 use polars::prelude::*;
 
 pub use super::classify::Evaluation;
@@ -13,7 +12,7 @@ pub use super::regress_explain::{CalendarPart, DriverRange, DriverValue, RegCoef
 use super::regress_explain::{add_calendar_column, driver_ranges, encode_row};
 use super::regress_fit::FittedModel;
 pub use super::regress_fit::RegModel;
-use super::regress_steps::{Setup, final_training_rows, fit_error, plan, unusable};
+use super::regress_steps::{Setup, final_training_rows, plan, unusable};
 use crate::data::prep::{PrepError, Transform};
 use crate::jobs::{JobProgress, Reporter};
 use crate::metrics::regression::RegressionErrors;
@@ -542,16 +541,6 @@ fn fit_all(
         run: NEXT_RUN.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         notes,
     })
-}
-
-/// The design matrix of `df` under a fitted transform (for the CLI's predictions file).
-pub fn design_of(df: &DataFrame, fitted: &RegFitted) -> Result<Array2<f64>, RegressError> {
-    Ok(crate::data::prep::apply(df, &fitted.transform)?.0)
-}
-
-/// Predictions for a design matrix.
-pub fn predict_design(fitted: &RegFitted, x: ArrayView2<f64>) -> Result<Vec<f64>, RegressError> {
-    fitted.model.predict(x).map_err(fit_error)
 }
 
 /// Categories of the evaluated test rows that the training rows never had: the linear

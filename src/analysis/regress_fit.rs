@@ -92,13 +92,6 @@ impl RegModel {
         }
     }
 
-    pub fn has_penalty(self) -> bool {
-        matches!(
-            self,
-            RegModel::Ridge | RegModel::Lasso | RegModel::ElasticNet
-        )
-    }
-
     pub fn is_linear(self) -> bool {
         self != RegModel::Knn
     }

@@ -145,11 +145,6 @@ impl RegressState {
             *f = false;
         }
     }
-
-    /// The value of a driver in the what-if panel.
-    pub fn what_if_value(&self, name: &str) -> Option<&DriverValue> {
-        self.what_if.iter().find(|(n, _)| n == name).map(|(_, v)| v)
-    }
 }
 
 impl MarketLensApp {

@@ -4,11 +4,10 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use clap::Args;
-use polars::prelude::*;
 use serde::Serialize;
 
 use super::thousands;
-use crate::analysis::classify::{ClassifyParams, ClassifyResult, Imbalance, ModelResult, classify};
+use crate::analysis::classify::{ClassifyParams, Imbalance, ModelResult, classify};
 use crate::analysis::drivers::{Coefficient, Driver};
 use crate::analysis::models::{ModelKind, ModelSettings};
 use crate::data::load_path;
@@ -126,43 +125,6 @@ fn model_report<'a>(m: &'a ModelResult, threshold: f64, y: &[bool]) -> ModelRepo
     }
 }
 
-/// The evaluated rows plus `score`, written atomically to a new file.
-fn write_scores(
-    args: &ClassifyArgs,
-    train_df: &DataFrame,
-    test_df: Option<&DataFrame>,
-    result: &ClassifyResult,
-    path: &PathBuf,
-) -> Result<(), String> {
-    let source = test_df.unwrap_or(train_df);
-    let idx = IdxCa::from_vec(
-        "rows".into(),
-        result.eval_rows.iter().map(|&r| r as IdxSize).collect(),
-    );
-    let mut df = source.take(&idx).map_err(|e| e.to_string())?;
-    let scores = result
-        .models
-        .first()
-        .map(|m| m.scores.clone())
-        .unwrap_or_default();
-    // every input column is kept: a file that has its own `score` gets `score_`
-    let mut name = "score".to_owned();
-    while df.column(&name).is_ok() {
-        name.push('_');
-    }
-    df.with_column(Column::new(name.into(), scores))
-        .map_err(|e| e.to_string())?;
-    if let Some(test) = &args.test
-        && std::fs::canonicalize(test).ok() == std::fs::canonicalize(path).ok()
-    {
-        return Err(format!(
-            "{} is the test file; choose a new file for the scores.",
-            path.display()
-        ));
-    }
-    crate::data::save::write_csv_atomic(&mut df, path, Some(&args.file)).map_err(|e| e.to_string())
-}
-
 /// `marketlens classify`: the text to print, or the error message.
 pub fn run(args: &ClassifyArgs) -> Result<String, String> {
     let mut models = Vec::new();
@@ -213,7 +175,24 @@ pub fn run(args: &ClassifyArgs) -> Result<String, String> {
     let result = classify(&ds.df, &params, &crate::jobs::Reporter::silent())
         .map_err(|e| format!("{}: {e}", ds.file_name))?;
     if let Some(path) = &args.scores {
-        write_scores(args, &ds.df, test.as_ref().map(|t| &t.df), &result, path)?;
+        let source = test.as_ref().map_or(&ds.df, |t| &t.df);
+        let scores = result
+            .models
+            .first()
+            .map(|m| m.scores.clone())
+            .unwrap_or_default();
+        let inputs: Vec<&std::path::Path> = std::iter::once(args.file.as_path())
+            .chain(args.test.as_deref())
+            .collect();
+        super::write_with_column(
+            source,
+            Some(&result.eval_rows),
+            "score",
+            scores,
+            path,
+            &inputs,
+            "scores",
+        )?;
     }
     let Some(first) = result.models.first() else {
         return Err("no model was trained".to_owned());

@@ -5,7 +5,6 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use clap::Args;
-use polars::prelude::*;
 use serde::Serialize;
 
 use super::thousands;
@@ -182,40 +181,6 @@ fn model_report(m: &RegModelResult) -> ModelReport<'_> {
     }
 }
 
-/// The evaluated rows plus `prediction`, written atomically to a new file.
-fn write_predictions(
-    args: &RegressArgs,
-    source: &DataFrame,
-    result: &RegressResult,
-    path: &PathBuf,
-) -> Result<(), String> {
-    for input in std::iter::once(&args.file).chain(args.test.as_ref()) {
-        if std::fs::canonicalize(input).ok() == std::fs::canonicalize(path).ok() {
-            return Err(format!(
-                "{} is an input file; choose a new file for the predictions.",
-                path.display()
-            ));
-        }
-    }
-    let idx = IdxCa::from_vec(
-        "rows".into(),
-        result.eval_rows.iter().map(|&r| r as IdxSize).collect(),
-    );
-    let mut df = source.take(&idx).map_err(|e| e.to_string())?;
-    let predictions = result
-        .models
-        .first()
-        .map(|m| m.predictions.clone())
-        .unwrap_or_default();
-    let mut name = "prediction".to_owned();
-    while df.column(&name).is_ok() {
-        name.push('_');
-    }
-    df.with_column(Column::new(name.into(), predictions))
-        .map_err(|e| e.to_string())?;
-    crate::data::save::write_csv_atomic(&mut df, path, Some(&args.file)).map_err(|e| e.to_string())
-}
-
 fn parse_params(args: &RegressArgs) -> Result<(Vec<RegModel>, Penalty), String> {
     let mut models = Vec::new();
     for name in &args.model {
@@ -281,7 +246,23 @@ pub fn run(args: &RegressArgs) -> Result<String, String> {
     .map_err(|e| e.to_string())?;
     if let Some(path) = &args.predictions {
         let source = test.as_ref().map_or(&ds.df, |t| &t.df);
-        write_predictions(args, source, &result, path)?;
+        let predictions = result
+            .models
+            .first()
+            .map(|m| m.predictions.clone())
+            .unwrap_or_default();
+        let inputs: Vec<&std::path::Path> = std::iter::once(args.file.as_path())
+            .chain(args.test.as_deref())
+            .collect();
+        super::write_with_column(
+            source,
+            Some(&result.eval_rows),
+            "prediction",
+            predictions,
+            path,
+            &inputs,
+            "predictions",
+        )?;
     }
     let Some(first) = result.models.first() else {
         return Err("no model was fitted".to_owned());

@@ -4,7 +4,6 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use polars::prelude::*;
 use serde::Serialize;
 
 use crate::data::load_path;
@@ -43,28 +42,28 @@ pub fn run(args: &ScoreArgs) -> Result<String, String> {
     let predictions = model
         .predict(&ds.df, &ds.file_name)
         .map_err(|e| e.to_string())?;
-    let mut df = ds.df.clone();
-    // every input column is kept: a file with its own `prediction` gets `prediction_`
-    let mut column = "prediction".to_owned();
-    while df.column(&column).is_ok() {
-        column.push('_');
-    }
-    df.with_column(Column::new(column.as_str().into(), predictions))
-        .map_err(|e| e.to_string())?;
     if std::fs::canonicalize(&args.model).ok() == std::fs::canonicalize(&args.out).ok() {
         return Err(format!(
             "{} is the model file; choose a new file for the scores.",
             args.out.display()
         ));
     }
-    crate::data::save::write_csv_atomic(&mut df, &args.out, Some(&args.data))
-        .map_err(|e| e.to_string())?;
+    let rows = predictions.len();
+    let column = super::write_with_column(
+        &ds.df,
+        None,
+        "prediction",
+        predictions,
+        &args.out,
+        &[args.data.as_path()],
+        "scores",
+    )?;
     let report = ScoreReport {
         model: model.model.cli_name(),
         kind: "regression",
         trained_on: &file.trained_on,
         file: &ds.file_name,
-        rows: df.height(),
+        rows,
         column: &column,
         out: args.out.display().to_string(),
     };
