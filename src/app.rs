@@ -82,6 +82,8 @@ pub struct AppState {
     pub dialog_job: Option<(Instant, JobHandle<(), Option<PathBuf>>)>,
     /// Checks which recent files still exist (a network drive can be slow to answer).
     pub recent_job: Option<JobHandle<(), RecentCheck>>,
+    /// The test-file dialog of Predict or Drivers (the tab that asked gets the path).
+    pub test_dialog_job: Option<(Instant, JobHandle<(), Option<PathBuf>>, View)>,
     pub view: View,
     pub seg: SegmentState,
     pub cls: ClassifyState,
@@ -161,6 +163,7 @@ impl MarketLensApp {
                 sort_job: None,
                 dialog_job: None,
                 recent_job: None,
+                test_dialog_job: None,
                 view: View::Data,
                 seg: SegmentState::default(),
                 cls: ClassifyState::default(),

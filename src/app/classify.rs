@@ -77,9 +77,6 @@ pub struct ClassifyState {
     pub risk_min: f64,
     pub export_path: String,
     pub export_job: Option<JobHandle<(), String>>,
-    /// The system "Open" dialog for the test file, run off the UI thread.
-    /// The tab that asked for it (Predict or Drivers) gets the path.
-    pub test_dialog_job: Option<(Instant, JobHandle<(), Option<PathBuf>>, super::View)>,
 }
 
 impl Default for ClassifyState {
@@ -111,7 +108,6 @@ impl Default for ClassifyState {
             risk_min: 0.5,
             export_path: String::new(),
             export_job: None,
-            test_dialog_job: None,
         }
     }
 }
@@ -253,7 +249,7 @@ impl MarketLensApp {
     }
 
     pub(super) fn choose_test_file(&mut self) {
-        if self.state.cls.test_dialog_job.is_some() {
+        if self.state.test_dialog_job.is_some() {
             return;
         }
         let job = jobs::spawn::<(), _, jobs::JobError, _>(
@@ -269,7 +265,7 @@ impl MarketLensApp {
                     .pick_file())
             },
         );
-        self.state.cls.test_dialog_job = Some((Instant::now(), job, self.state.view));
+        self.state.test_dialog_job = Some((Instant::now(), job, self.state.view));
     }
 
     pub(super) fn start_risk_export(&mut self) {
@@ -368,19 +364,21 @@ impl MarketLensApp {
                 }
             }
         }
-        let st = &mut self.state.cls;
-        if let Some((started, job, asked_by)) = st.test_dialog_job.as_mut()
+        if let Some((started, job, asked_by)) = self.state.test_dialog_job.as_mut()
             && let Some(outcome) = job.poll()
         {
             let started = *started;
             let asked_by = *asked_by;
-            st.test_dialog_job = None;
+            self.state.test_dialog_job = None;
             match outcome {
-                // the Drivers tab shares the dialog
-                Outcome::Done(Some(path)) if asked_by == super::View::Drivers => {
-                    self.state.reg.test_path = path.display().to_string();
+                // the tab that asked gets the path
+                Outcome::Done(Some(path)) => {
+                    let path = path.display().to_string();
+                    match asked_by {
+                        super::View::Drivers => self.state.reg.test_path = path,
+                        _ => self.state.cls.test_path = path,
+                    }
                 }
-                Outcome::Done(Some(path)) => st.test_path = path.display().to_string(),
                 Outcome::Done(None) if started.elapsed() < DIALOG_FAILED_WITHIN => self.error(
                     "The system file dialog could not be opened here. Type the test file's \
                      path in the field instead.",

@@ -189,7 +189,7 @@ fn setup_ui(ui: &mut egui::Ui, st: &mut AppState, ds: &Dataset, cmds: &mut Vec<C
     }
 
     ui.add_space(8.0);
-    let dialog_busy = st.cls.test_dialog_job.is_some();
+    let dialog_busy = st.test_dialog_job.is_some();
     let reg = &mut st.reg;
     super::evaluation_ui(
         ui,
