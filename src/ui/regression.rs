@@ -253,7 +253,7 @@ fn setup_ui(ui: &mut egui::Ui, st: &mut AppState, ds: &Dataset, cmds: &mut Vec<C
 fn results_ui(ui: &mut egui::Ui, st: &mut AppState, result: &RegressResult) {
     ui.heading(format!("What drives {}", result.target));
     ui.label(format!(
-        "Fitted on {} rows; errors measured {} ({} rows).",
+        "Fitted on {} rows; errors measured {}: {} rows.",
         thousands(result.train_rows),
         result.evaluation,
         thousands(result.eval_actual.len())
