@@ -80,6 +80,9 @@ pub struct SegmentArgs {
     /// Write the input rows plus a `segment` column (the segment's name) to this new CSV file.
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Save the segments (transform, centres, names) for `marketlens score`.
+    #[arg(long)]
+    pub save_model: Option<PathBuf>,
     /// Print one JSON object instead of text.
     #[arg(long)]
     pub json: bool,
@@ -120,7 +123,7 @@ pub fn write_with_column(
     source: &polars::prelude::DataFrame,
     rows: Option<&[usize]>,
     name: &str,
-    values: Vec<f64>,
+    values: crate::model_file::ScoreValues,
     path: &std::path::Path,
     inputs: &[&std::path::Path],
     what: &str,
@@ -147,11 +150,31 @@ pub fn write_with_column(
     while df.column(&column).is_ok() {
         column.push('_');
     }
-    df.with_column(Column::new(column.as_str().into(), values))
-        .map_err(|e| e.to_string())?;
+    let values = match values {
+        crate::model_file::ScoreValues::Numbers(v) => Column::new(column.as_str().into(), v),
+        crate::model_file::ScoreValues::Labels(v) => Column::new(column.as_str().into(), v),
+    };
+    df.with_column(values).map_err(|e| e.to_string())?;
     crate::data::save::write_csv_atomic(&mut df, path, inputs.first().copied())
         .map_err(|e| e.to_string())?;
     Ok(column)
+}
+
+/// Refuse to write `what` over the test file (the training file is refused by the writer).
+pub fn refuse_inputs(
+    path: &std::path::Path,
+    test: Option<&std::path::Path>,
+    what: &str,
+) -> Result<(), String> {
+    if let Some(input) = test
+        && std::fs::canonicalize(input).ok() == std::fs::canonicalize(path).ok()
+    {
+        return Err(format!(
+            "{} is an input file; choose a new file for the {what}.",
+            path.display()
+        ));
+    }
+    Ok(())
 }
 
 /// How `classify` and `regress` evaluate: on `--test`, by `--folds` k-fold
@@ -316,6 +339,16 @@ pub fn segment(args: &SegmentArgs) -> Result<String, String> {
                 .map_err(|e| e.to_string())?;
         crate::data::save::write_csv_atomic(&mut df, out, Some(&args.file))
             .map_err(|e| e.to_string())?;
+    }
+    if let Some(path) = &args.save_model {
+        let saved =
+            crate::model_file::SavedSegments::from_result(&result, params.algorithm, &result.names);
+        crate::model_file::ModelFile::new(
+            &ds.file_name,
+            crate::model_file::SavedModel::Segments(saved),
+        )
+        .save(path, Some(&args.file))
+        .map_err(|e| e.to_string())?;
     }
     if args.json {
         return serde_json::to_string(&report).map_err(|e| e.to_string());

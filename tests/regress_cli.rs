@@ -496,7 +496,9 @@ fn a_saved_model_predicts_what_the_fit_predicted_and_bad_model_files_are_named()
         ]);
         let file = ModelFile::load(&saved).expect("a model file");
         assert_eq!(file.version, marketlens::model_file::VERSION);
-        let SavedModel::Regression(m) = &file.model;
+        let SavedModel::Regression(m) = &file.model else {
+            panic!("a regression model expected, found {}", file.model.kind())
+        };
         let ours = m.predict(&ds.df, "monthly_sales.csv").expect("predictions");
         let text = std::fs::read_to_string(&predicted).expect("predictions file");
         let written: Vec<f64> = text

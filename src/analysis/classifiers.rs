@@ -105,6 +105,7 @@ impl NaiveBayes {
 }
 
 /// A support vector machine with an RBF kernel, probabilities by Platt scaling.
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
 pub struct SvmModel {
     model: Svm<f64, Pr>,
 }
@@ -139,7 +140,7 @@ impl SvmModel {
 }
 
 /// k-nearest neighbours: the share of positives among the k closest training rows.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Knn {
     pub k: usize,
     pub x: Array2<f64>,

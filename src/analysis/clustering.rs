@@ -27,6 +27,18 @@ pub struct KMeansFit {
     pub history: Vec<f64>,
     /// Which start won (0-based).
     pub best_init: usize,
+    /// The Gaussian mixture's components, when the segments come from one (new rows go to
+    /// their most likely component rather than the nearest centre).
+    pub mixture: Option<Mixture>,
+}
+
+/// A fitted Gaussian mixture: component weights, means and full covariances (design space).
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+pub struct Mixture {
+    pub weights: Vec<f64>,
+    pub means: Vec<Vec<f64>>,
+    /// One row-major d × d matrix per component.
+    pub covariances: Vec<Vec<f64>>,
 }
 
 /// k-means with `n_init` k-means++ starts (seeded), each run one Lloyd iteration at a time.
@@ -100,6 +112,7 @@ pub fn kmeans_with_preview(
                         inertia: current,
                         history: history.clone(),
                         best_init: init,
+                        mixture: None,
                     });
                 }
                 break;
@@ -135,6 +148,15 @@ pub fn gmm(
     let labels: Vec<usize> = model.predict(&x.to_owned()).to_vec();
     let centroids = model.means().clone();
     let spread = inertia(x, centroids.view(), &labels);
+    let mixture = Mixture {
+        weights: model.weights().to_vec(),
+        means: centroids.rows().into_iter().map(|r| r.to_vec()).collect(),
+        covariances: model
+            .covariances()
+            .outer_iter()
+            .map(|c| c.iter().copied().collect())
+            .collect(),
+    };
     Ok(KMeansFit {
         k: params.k,
         labels,
@@ -142,6 +164,7 @@ pub fn gmm(
         inertia: spread,
         history: vec![spread],
         best_init: 0,
+        mixture: Some(mixture),
     })
 }
 
@@ -226,6 +249,7 @@ pub fn ward(
         inertia: spread,
         history: vec![spread],
         best_init: 0,
+        mixture: None,
     })
 }
 

@@ -10,7 +10,7 @@ use crate::cli::thousands;
 use crate::jobs::Cancelled;
 
 /// A kind of classifier the user can pick.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum ModelKind {
     Logistic,
     Tree,
@@ -184,8 +184,9 @@ pub(super) fn in_blocks(
     Ok(all.into_iter().flat_map(|(_, v)| v).collect())
 }
 
-/// A trained classifier.
-#[derive(Debug)]
+/// A trained classifier (saved in model files as is).
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "type", content = "model", rename_all = "snake_case")]
 pub enum Fitted {
     Logistic(LogisticModel),
     Tree(DecisionTree),

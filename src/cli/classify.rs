@@ -53,6 +53,9 @@ pub struct ClassifyArgs {
     /// Write the evaluated rows (all their columns) plus a `score` column to this new CSV.
     #[arg(long)]
     pub scores: Option<PathBuf>,
+    /// Save the first model (with its preparation of the columns) for `marketlens score`.
+    #[arg(long)]
+    pub save_model: Option<PathBuf>,
     /// Print one JSON object instead of text.
     #[arg(long)]
     pub json: bool,
@@ -188,7 +191,7 @@ pub fn run(args: &ClassifyArgs) -> Result<String, String> {
             source,
             Some(&result.eval_rows),
             "score",
-            scores,
+            crate::model_file::ScoreValues::Numbers(scores),
             path,
             &inputs,
             "scores",
@@ -197,6 +200,17 @@ pub fn run(args: &ClassifyArgs) -> Result<String, String> {
     let Some(first) = result.models.first() else {
         return Err("no model was trained".to_owned());
     };
+    if let Some(path) = &args.save_model {
+        super::refuse_inputs(path, args.test.as_deref(), "model")?;
+        let saved = crate::model_file::SavedClassifier::from_result(&result, 0)
+            .ok_or("no model was trained")?;
+        crate::model_file::ModelFile::new(
+            &ds.file_name,
+            crate::model_file::SavedModel::Classifier(saved),
+        )
+        .save(path, Some(&args.file))
+        .map_err(|e| e.to_string())?;
+    }
     let y = &result.eval_y;
     let report = ClassifyReport {
         file: ds.file_name.clone(),

@@ -258,7 +258,7 @@ pub fn run(args: &RegressArgs) -> Result<String, String> {
             source,
             Some(&result.eval_rows),
             "prediction",
-            predictions,
+            crate::model_file::ScoreValues::Numbers(predictions),
             path,
             &inputs,
             "predictions",
@@ -268,14 +268,7 @@ pub fn run(args: &RegressArgs) -> Result<String, String> {
         return Err("no model was fitted".to_owned());
     };
     if let Some(path) = &args.save_model {
-        for input in args.test.iter() {
-            if std::fs::canonicalize(input).ok() == std::fs::canonicalize(path).ok() {
-                return Err(format!(
-                    "{} is an input file; choose a new file for the model.",
-                    path.display()
-                ));
-            }
-        }
+        super::refuse_inputs(path, args.test.as_deref(), "model")?;
         let saved = crate::model_file::SavedRegression::from_result(&result, 0)
             .ok_or("no model was fitted")?;
         crate::model_file::ModelFile::new(

@@ -1,17 +1,23 @@
 //! Saved models: a versioned JSON file with everything needed to apply a trained model to
-//! new rows — the fitted transform (medians, scaling, categories), the model, and how a
-//! calendar driver is derived. Regression models for now; `marketlens score` and the other
-//! analyses build on it.
+//! new rows — the fitted transform (medians, scaling, categories) and the model: a
+//! classifier (Predict), a regression (Drivers) or segments. [`SavedModel::score`] applies
+//! one to a new file after checking its columns by name and kind; `marketlens score` and the
+//! app's "Score a file" both use it.
+
+mod classifier;
+mod regression;
+mod segments;
 
 use std::path::Path;
 
 use polars::prelude::DataFrame;
 use serde::{Deserialize, Serialize};
 
-use crate::analysis::regress::{CalendarPart, RegModel, RegressResult};
-use crate::analysis::regress_explain::add_calendar_column;
-use crate::analysis::regress_fit::FittedModel;
-use crate::data::prep::{Transform, apply};
+pub use classifier::SavedClassifier;
+pub use regression::{SavedCalendar, SavedFit, SavedRegression};
+pub use segments::SavedSegments;
+
+use crate::data::prep::{ColumnTransform, MISSING, Transform, text_values};
 use crate::data::save::{SaveError, write_atomic};
 
 /// What the first field of every model file says.
@@ -34,40 +40,112 @@ pub struct ModelFile {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum SavedModel {
     Regression(SavedRegression),
+    Classifier(SavedClassifier),
+    Segments(SavedSegments),
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct SavedCalendar {
-    pub date: String,
-    pub part: CalendarPart,
+/// What a model adds to each scored row.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ScoreValues {
+    /// Probabilities (classifier) or predictions (regression).
+    Numbers(Vec<f64>),
+    /// Segment names.
+    Labels(Vec<String>),
+}
+
+/// A category of the scored file that the model never saw in training. Such values get no
+/// one-hot column of their own: the row is scored as if it had none of the known values.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct NewCategory {
     pub column: String,
+    pub value: String,
+    pub rows: usize,
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
-pub enum SavedFit {
-    Linear {
-        intercept: f64,
-        coefficients: Vec<f64>,
-    },
-    /// The training rows on the model's scale, row by row.
-    Knn {
-        k: usize,
-        columns: usize,
-        x: Vec<f64>,
-        y: Vec<f64>,
-    },
+/// The result of applying a model to a file.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Scored {
+    /// The output column's name: `score`, `prediction` or `segment`.
+    pub column: &'static str,
+    pub values: ScoreValues,
+    pub new_categories: Vec<NewCategory>,
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct SavedRegression {
-    pub target: String,
-    pub model: RegModel,
-    pub calendar: Option<SavedCalendar>,
-    pub transform: Transform,
-    pub fit: SavedFit,
-    /// A prediction's 95 % range is [prediction + low, prediction + high].
-    pub error_range: (f64, f64),
+impl SavedModel {
+    /// "classifier", "regression", "segments".
+    pub fn kind(&self) -> &'static str {
+        match self {
+            SavedModel::Regression(_) => "regression",
+            SavedModel::Classifier(_) => "classifier",
+            SavedModel::Segments(_) => "segments",
+        }
+    }
+
+    /// What the model is, in words ("Random forest for churn = yes").
+    pub fn describe(&self) -> String {
+        match self {
+            SavedModel::Regression(m) => format!("{} of {}", m.model.label(), m.target),
+            SavedModel::Classifier(m) => {
+                format!("{} for {} = {}", m.model.label(), m.target, m.positive)
+            }
+            SavedModel::Segments(m) => {
+                format!("{} segments ({})", m.names.len(), m.algorithm)
+            }
+        }
+    }
+
+    fn transform(&self) -> &Transform {
+        match self {
+            SavedModel::Regression(m) => &m.transform,
+            SavedModel::Classifier(m) => &m.transform,
+            SavedModel::Segments(m) => &m.transform,
+        }
+    }
+
+    /// Apply the model to every row of `df` (`file` names it in messages). The columns are
+    /// checked first: every missing or mistyped one is named.
+    pub fn score(&self, df: &DataFrame, file: &str) -> Result<Scored, ModelFileError> {
+        let (column, values) = match self {
+            SavedModel::Regression(m) => ("prediction", ScoreValues::Numbers(m.predict(df, file)?)),
+            SavedModel::Classifier(m) => ("score", ScoreValues::Numbers(m.score(df, file)?)),
+            SavedModel::Segments(m) => ("segment", ScoreValues::Labels(m.assign(df, file)?)),
+        };
+        Ok(Scored {
+            column,
+            values,
+            new_categories: new_categories(df, self.transform()),
+        })
+    }
+}
+
+/// Values of the categorical columns that the transform has no category for, most frequent
+/// first within each column.
+pub fn new_categories(df: &DataFrame, transform: &Transform) -> Vec<NewCategory> {
+    let mut out = Vec::new();
+    for t in &transform.columns {
+        let ColumnTransform::Categorical { name, categories } = t else {
+            continue;
+        };
+        let Ok(col) = df.column(name) else { continue };
+        let mut counts: Vec<(String, usize)> = Vec::new();
+        for v in text_values(col) {
+            let v = v.as_deref().unwrap_or(MISSING);
+            if categories.iter().any(|c| c == v) {
+                continue;
+            }
+            match counts.iter_mut().find(|(c, _)| c == v) {
+                Some((_, n)) => *n += 1,
+                None => counts.push((v.to_owned(), 1)),
+            }
+        }
+        counts.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        out.extend(counts.into_iter().map(|(value, rows)| NewCategory {
+            column: name.clone(),
+            value,
+            rows,
+        }));
+    }
+    out
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -85,87 +163,12 @@ pub enum ModelFileError {
     Apply { file: String, reason: String },
 }
 
-impl SavedRegression {
-    /// The `index`-th model of a regression result.
-    pub fn from_result(result: &RegressResult, index: usize) -> Option<Self> {
-        let m = result.models.get(index)?;
-        let fit = match &m.fitted.model {
-            FittedModel::Linear {
-                intercept,
-                coefficients,
-            } => SavedFit::Linear {
-                intercept: *intercept,
-                coefficients: coefficients.clone(),
-            },
-            FittedModel::Knn { k, x, y } => SavedFit::Knn {
-                k: *k,
-                columns: x.ncols(),
-                x: x.iter().copied().collect(),
-                y: y.clone(),
-            },
-        };
-        Some(SavedRegression {
-            target: result.target.clone(),
-            model: m.kind,
-            calendar: result
-                .calendar
-                .as_ref()
-                .map(|(date, part, column)| SavedCalendar {
-                    date: date.clone(),
-                    part: *part,
-                    column: column.clone(),
-                }),
-            transform: m.fitted.transform.clone(),
-            fit,
-            error_range: m.residual_range,
-        })
-    }
-
-    fn fitted(&self) -> Result<FittedModel, String> {
-        Ok(match &self.fit {
-            SavedFit::Linear {
-                intercept,
-                coefficients,
-            } => FittedModel::Linear {
-                intercept: *intercept,
-                coefficients: coefficients.clone(),
-            },
-            SavedFit::Knn { k, columns, x, y } => FittedModel::Knn {
-                k: *k,
-                x: ndarray::Array2::from_shape_vec((y.len(), *columns), x.clone())
-                    .map_err(|_| "the saved neighbours do not fit their shape".to_owned())?,
-                y: y.clone(),
-            },
-        })
-    }
-
-    /// Predictions for every row of `df` (`file` names it in messages). The columns are
-    /// checked first: every missing or mistyped one is named.
-    pub fn predict(&self, df: &DataFrame, file: &str) -> Result<Vec<f64>, ModelFileError> {
-        let apply_err = |reason: String| ModelFileError::Apply {
-            file: file.to_owned(),
-            reason,
-        };
-        check_columns(df, &self.transform, self.calendar.as_ref()).map_err(apply_err)?;
-        let mut df = df.clone();
-        if let Some(c) = &self.calendar {
-            add_calendar_column(&mut df, &c.date, c.part, Some(&c.column)).map_err(apply_err)?;
-        }
-        let (x, _) = apply(&df, &self.transform).map_err(|e| apply_err(e.to_string()))?;
-        self.fitted()
-            .map_err(apply_err)?
-            .predict(x.view())
-            .map_err(|e| apply_err(e.to_string()))
-    }
-}
-
 /// Every column the model reads must be there, numbers where it learned numbers.
-fn check_columns(
+pub(crate) fn check_columns(
     df: &DataFrame,
     transform: &Transform,
     calendar: Option<&SavedCalendar>,
 ) -> Result<(), String> {
-    use crate::data::prep::ColumnTransform;
     let mut missing = Vec::new();
     let mut not_numbers = Vec::new();
     for t in &transform.columns {
