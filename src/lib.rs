@@ -6,11 +6,14 @@
 
 pub mod analysis;
 pub mod app;
+pub mod chart;
 pub mod cli;
 pub mod data;
 pub mod jobs;
 pub mod metrics;
 pub mod model_file;
+pub mod project;
+pub mod report;
 pub mod samples;
 pub mod ui;
 

@@ -9,9 +9,9 @@ use super::theme;
 use crate::analysis::classify::ClassifyResult;
 use crate::analysis::drivers::{Coefficient, Driver};
 use crate::app::{AppState, Command};
-use crate::cli::short_number;
+use crate::chart::analyses::classify::meaning;
 use crate::data::Dataset;
-use crate::data::prep::{ColumnTransform, Transform};
+use crate::data::prep::Transform;
 
 /// At most this many bars per chart and rows in the table.
 const TOP: usize = 15;
@@ -247,97 +247,11 @@ fn coefficients_ui(
     }
 }
 
-/// "multiplies the odds of churn = yes by 1.80" / "divides the odds … by 1.61".
-fn effect(odds_ratio: f64, who: &str) -> String {
-    if !odds_ratio.is_finite() || odds_ratio <= 0.0 {
-        format!("changes the odds of {who} by an amount that cannot be shown")
-    } else if (odds_ratio - 1.0).abs() < 0.005 {
-        format!("hardly changes the odds of {who}")
-    } else if odds_ratio >= 1.0 {
-        format!("multiplies the odds of {who} by {odds_ratio:.2}")
-    } else {
-        format!("divides the odds of {who} by {:.2}", 1.0 / odds_ratio)
-    }
-}
-
-/// A size for people: about three significant digits ("35.2", "789", "7.8", "0.0123").
-fn three_digits(v: f64) -> String {
-    let a = v.abs();
-    if !v.is_finite() || a < 1.0 {
-        return short_number(v);
-    }
-    let decimals = if a >= 100.0 {
-        0
-    } else if a >= 10.0 {
-        1
-    } else {
-        2
-    };
-    let s = format!("{v:.decimals$}");
-    if s.contains('.') {
-        s.trim_end_matches('0').trim_end_matches('.').to_owned()
-    } else {
-        s
-    }
-}
-
-/// One weight in plain words, using how the column was prepared.
-fn meaning(c: &Coefficient, transform: &Transform, who: &str) -> String {
-    let effect = effect(c.odds_ratio, who);
-    for t in &transform.columns {
-        match t {
-            ColumnTransform::Numeric { name, std, log, .. } if *name == c.name => {
-                return if *log {
-                    let std = if std.is_finite() && *std > 0.0 {
-                        *std
-                    } else {
-                        1.0
-                    };
-                    let factor = three_digits(std.exp());
-                    if (std - 1.0).abs() < 1e-12 {
-                        format!("Each time 1 + {name} grows {factor}-fold, the model {effect}")
-                    } else {
-                        format!(
-                            "Each time 1 + {name} grows {factor}-fold (one standard deviation \
-                             on a log scale), the model {effect}"
-                        )
-                    }
-                } else if let Some(u) = c.unit {
-                    let unit = three_digits(u);
-                    format!("Each extra {unit} of {name} (one standard deviation) {effect}")
-                } else {
-                    format!("Each extra 1 of {name} {effect}")
-                };
-            }
-            ColumnTransform::Categorical { name, categories }
-                if categories.iter().any(|v| format!("{name} = {v}") == c.name) =>
-            {
-                return format!(
-                    "Being {} {effect} (compared with an average value of {name})",
-                    c.name
-                );
-            }
-            _ => {}
-        }
-    }
-    if c.name.contains(" = ") {
-        format!(
-            "Being {} {effect} (compared with the average customer)",
-            c.name
-        )
-    } else if let Some(u) = c.unit {
-        format!(
-            "Each extra {} (one standard deviation) {effect}",
-            short_number(u)
-        )
-    } else {
-        format!("One step up {effect}")
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::chart::analyses::classify::three_digits;
+    use crate::data::prep::ColumnTransform;
 
     fn coef(name: &str, c: f64, unit: Option<f64>) -> Coefficient {
         Coefficient {

@@ -7,7 +7,8 @@ use eframe::egui::{self, Color32, FontData, FontDefinitions, FontFamily};
 
 use crate::data::ColumnKind;
 
-const CJK_FONT: &[u8] = include_bytes!("../../assets/fonts/NotoSansSC-subset.ttf");
+/// The same bytes the exported charts are drawn with (compiled in once).
+const CJK_FONT: &[u8] = crate::chart::png::FONT;
 
 pub fn install_fonts(ctx: &egui::Context) {
     let mut fonts = FontDefinitions::default();
