@@ -15,8 +15,12 @@ use crate::ui;
 mod classify;
 mod forecast;
 mod input;
+pub mod project;
+mod project_restore;
 mod regress;
 mod segments;
+pub mod share;
+mod share_build;
 pub use classify::{ClassifyState, EvalChoice, LiveModel, ResultPage};
 pub use forecast::{ForecastState, LiveForecast, SeriesPreview};
 pub use regress::{RegressPage, RegressState, suggested_target};
@@ -89,6 +93,8 @@ pub struct AppState {
     pub cls: ClassifyState,
     pub fc: ForecastState,
     pub reg: RegressState,
+    pub project: project::ProjectState,
+    pub share: share::ShareState,
 }
 
 /// What a view asks the app to do.
@@ -130,6 +136,10 @@ pub enum Command {
     /// Drivers tab: fit the ticked regression models, or stop.
     FitRegression,
     CancelRegression,
+    /// Save or open a `.mlens` project.
+    Project(project::ProjectCommand),
+    /// Presentation mode, chart and table export, the report, saved models and scoring.
+    Share(share::ShareCommand),
 }
 
 pub struct MarketLensApp {
@@ -169,6 +179,8 @@ impl MarketLensApp {
                 cls: ClassifyState::default(),
                 fc: ForecastState::default(),
                 reg: RegressState::default(),
+                project: project::ProjectState::default(),
+                share: share::ShareState::default(),
             },
             ctx: cc.egui_ctx.clone(),
             theme_applied: None,
@@ -317,6 +329,8 @@ impl MarketLensApp {
             Command::ExportForecast => self.start_forecast_export(),
             Command::FitRegression => self.start_regress(),
             Command::CancelRegression => self.cancel_regress(),
+            Command::Project(c) => self.apply_project(c),
+            Command::Share(c) => self.apply_share(c),
             Command::ToggleDarkMode => {
                 self.state.persisted.dark_mode = !self.state.persisted.dark_mode;
             }
@@ -528,12 +542,15 @@ impl MarketLensApp {
         st.dataset = Some(Arc::new(ds));
         self.refresh_recent();
         self.refresh_series();
+        self.project_after_load();
     }
 }
 
 impl eframe::App for MarketLensApp {
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
         self.poll_jobs();
+        self.poll_project();
+        self.poll_share();
         self.handle_input(ctx);
         if self.theme_applied != Some(self.state.persisted.dark_mode) {
             ui::theme::apply(ctx, self.state.persisted.dark_mode);

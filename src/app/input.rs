@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use eframe::egui;
 
+use super::project::ProjectCommand;
 use super::{Command, MarketLensApp, View};
 use crate::data::Source;
 
@@ -18,9 +19,26 @@ impl MarketLensApp {
                 .collect()
         });
         if let Some(path) = dropped.into_iter().next() {
-            self.apply(Command::Load(Source::File(path)));
+            let project = path
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("mlens"));
+            if project {
+                self.apply(Command::Project(ProjectCommand::OpenFrom(path)));
+            } else {
+                self.apply(Command::Load(Source::File(path)));
+            }
+        }
+        // presentation mode takes the keys first (Esc leaves it rather than cancelling)
+        let presenting = self.state.share.presenting.is_some();
+        self.share_keys(ctx);
+        if presenting {
+            return;
         }
         use egui::{Key, KeyboardShortcut, Modifiers};
+        let save = KeyboardShortcut::new(Modifiers::COMMAND, Key::S);
+        if ctx.input_mut(|i| i.consume_shortcut(&save)) && self.state.dataset.is_some() {
+            self.apply(Command::Project(ProjectCommand::Save));
+        }
         let open = KeyboardShortcut::new(Modifiers::COMMAND, Key::O);
         let close = KeyboardShortcut::new(Modifiers::COMMAND, Key::W);
         if ctx.input_mut(|i| i.consume_shortcut(&open)) {
