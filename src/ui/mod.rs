@@ -11,10 +11,13 @@ pub mod forecast;
 pub mod forecast_chart;
 pub mod gains;
 pub mod loading;
+pub mod present;
+pub mod project;
 pub mod regression;
 pub mod regression_charts;
 pub mod roc;
 pub mod segments;
+pub mod share;
 pub mod start;
 pub mod theme;
 pub mod what_if;
@@ -27,15 +30,25 @@ use crate::cli::thousands;
 /// Draw the whole window; returns what the user asked for this frame.
 pub fn draw(ui: &mut egui::Ui, st: &mut AppState) -> Vec<Command> {
     let mut cmds = Vec::new();
+    if st.share.presenting.is_some() {
+        let charts = st.share.built.clone();
+        let charts = charts.as_ref().map_or(&[][..], |b| &b.charts[..]);
+        present::ui(ui, st, charts, &mut cmds);
+        return cmds;
+    }
     egui::Panel::top("toolbar").show(ui, |ui| {
         toolbar_ui(ui, st, &mut cmds);
         banners_ui(ui, st, &mut cmds);
+        project::relocate_ui(ui, st, &mut cmds);
         // With a file open the start screen is hidden, so the path field shows here.
         if st.dataset.is_some() && st.show_path_field {
             start::path_field_ui(ui, st, &mut cmds);
             ui.add_space(4.0);
         }
     });
+    if st.load_job.is_none() {
+        share::panel_ui(ui, st, &mut cmds);
+    }
     if st.load_job.is_some() {
         egui::CentralPanel::default().show(ui, |ui| loading::ui(ui, st, &mut cmds));
     } else if let Some(ds) = st.dataset.clone()
@@ -93,6 +106,9 @@ fn toolbar_ui(ui: &mut egui::Ui, st: &AppState, cmds: &mut Vec<Command>) {
         {
             cmds.push(Command::OpenDialog);
         }
+        ui.menu_button("Project", |ui| project::menu_ui(ui, st, cmds))
+            .response
+            .on_hover_text("Save or open a project: the data file, settings and models.");
         if let Some(ds) = &st.dataset {
             if ui
                 .button("Close")
@@ -133,6 +149,8 @@ fn toolbar_ui(ui: &mut egui::Ui, st: &AppState, cmds: &mut Vec<Command>) {
                     cmds.push(Command::ShowView(view));
                 }
             }
+            ui.separator();
+            share::toolbar_ui(ui, st, cmds);
             ui.separator();
             ui.label(RichText::new(&ds.file_name).strong());
             ui.label(format!(
