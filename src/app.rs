@@ -267,6 +267,7 @@ impl MarketLensApp {
                     job.cancel();
                 }
                 st.reg = RegressState::default();
+                st.project.forget();
                 st.view = View::Data;
             }
             Command::RemoveRecent(i) => {
@@ -578,7 +579,12 @@ impl eframe::App for MarketLensApp {
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
-        eframe::set_value(storage, eframe::APP_KEY, &self.state.persisted);
+        // presentation mode's light theme is not the user's choice
+        let mut persisted = self.state.persisted.clone();
+        if let Some(dark) = self.state.share.theme_before {
+            persisted.dark_mode = dark;
+        }
+        eframe::set_value(storage, eframe::APP_KEY, &persisted);
     }
 }
 

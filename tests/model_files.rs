@@ -238,3 +238,55 @@ fn a_newer_or_damaged_model_file_is_refused_with_a_clear_message() {
         "{err}"
     );
 }
+
+#[test]
+fn a_regression_s_reference_category_is_known_and_negative_values_in_a_logged_column_are_refused() {
+    use marketlens::analysis::regress::{RegressParams, regress};
+    use marketlens::model_file::SavedRegression;
+    let ds = load_path(&sample("customers.csv")).expect("sample");
+    // least squares leaves the first channel out of its transform (the reference)
+    let params = RegressParams {
+        target: "monetary".into(),
+        features: vec!["frequency".into(), "channel".into()],
+        ..RegressParams::default()
+    };
+    let result = regress(&ds.df, "customers.csv", &params, &Reporter::silent()).expect("fit");
+    assert!(!result.references.is_empty(), "channel has a reference");
+    let saved = SavedRegression::from_result(&result, 0).expect("model");
+    let scored = SavedModel::Regression(saved)
+        .score(&ds.df, "customers.csv")
+        .expect("score");
+    assert!(
+        scored.new_categories.is_empty(),
+        "the training file has no new values: {:?}",
+        scored.new_categories
+    );
+
+    // segments on ln(1 + monetary): a refund (negative amount) cannot be scored
+    let params = SegmentParams {
+        features: vec!["frequency".into(), "monetary".into()],
+        k: 3,
+        prep: marketlens::data::prep::PrepOptions {
+            standardize: true,
+            log_columns: vec!["monetary".into()],
+        },
+        ..SegmentParams::default()
+    };
+    let result = segment(&ds.df, &params, None, &Reporter::silent()).expect("segment");
+    let saved = SavedSegments::from_result(&result, Algorithm::KMeans, &result.names);
+    let dir = tempfile::tempdir().expect("dir");
+    let text = std::fs::read_to_string(sample("customers.csv")).expect("csv");
+    let refund = text.replacen(",1768.92,", ",-20.5,", 1);
+    let path = write(dir.path(), "refunds.csv", refund.as_bytes());
+    let refunds = load_path(&path).expect("load");
+    let err = saved
+        .assign(&refunds.df, "refunds.csv")
+        .expect_err("a negative amount");
+    assert!(
+        err.to_string().contains("refunds.csv")
+            && err
+                .to_string()
+                .contains("\u{201c}monetary\u{201d} has 1 value below 0"),
+        "{err}"
+    );
+}

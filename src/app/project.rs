@@ -82,6 +82,13 @@ pub struct ProjectState {
 }
 
 impl ProjectState {
+    /// No current project (its data was closed, or another file was opened).
+    pub fn forget(&mut self) {
+        self.path = None;
+        self.relocate = None;
+        self.restore = Restore::default();
+    }
+
     /// A save or an open is under way.
     pub fn is_busy(&self) -> bool {
         self.save_job.is_some() || self.open_job.is_some() || self.dialog_job.is_some()
@@ -300,6 +307,21 @@ impl MarketLensApp {
 
     fn save_project(&mut self, path: PathBuf) {
         if self.state.project.save_job.is_some() {
+            return;
+        }
+        let st = &self.state;
+        let running = st.seg.job.is_some()
+            || st.cls.job.is_some()
+            || st.fc.job.is_some()
+            || st.reg.job.is_some()
+            || st.project.restore.names.is_some()
+            || st.project.restore.threshold.is_some()
+            || st.project.restore.forecast;
+        if running {
+            self.error(
+                "An analysis is still running: save the project when it has finished, so that \
+                 its results and models are saved too.",
+            );
             return;
         }
         let mut project = match self.capture_project() {

@@ -66,6 +66,8 @@ impl MarketLensApp {
     /// Called after a data file finished loading (a project's data among them).
     pub(super) fn project_after_load(&mut self) {
         let Some(opened) = self.state.project.pending.take() else {
+            // another file was opened: Save must not write over the previous project
+            self.state.project.forget();
             return;
         };
         let Some(ds) = self.state.dataset.clone() else {

@@ -496,10 +496,12 @@ fn build_key(st: &super::AppState) -> u64 {
         View::Predict => {
             st.cls.result.as_ref().map(Arc::as_ptr).hash(&mut h);
             st.cls.selected.hash(&mut h);
+            st.cls.threshold.to_bits().hash(&mut h);
         }
         View::Forecast => {
             st.fc.result.as_ref().map(Arc::as_ptr).hash(&mut h);
             st.fc.selected.hash(&mut h);
+            st.fc.whole_history.hash(&mut h);
         }
         View::Drivers => {
             st.reg.result.as_ref().map(Arc::as_ptr).hash(&mut h);

@@ -17,7 +17,7 @@ pub use classifier::SavedClassifier;
 pub use regression::{SavedCalendar, SavedFit, SavedRegression};
 pub use segments::SavedSegments;
 
-use crate::data::prep::{ColumnTransform, MISSING, Transform, text_values};
+use crate::data::prep::{ColumnTransform, MISSING, Transform, numeric_values, text_values};
 use crate::data::save::{SaveError, write_atomic};
 
 /// What the first field of every model file says.
@@ -110,17 +110,26 @@ impl SavedModel {
             SavedModel::Classifier(m) => ("score", ScoreValues::Numbers(m.score(df, file)?)),
             SavedModel::Segments(m) => ("segment", ScoreValues::Labels(m.assign(df, file)?)),
         };
+        let known: &[(String, String)] = match self {
+            SavedModel::Regression(m) => &m.references,
+            _ => &[],
+        };
         Ok(Scored {
             column,
             values,
-            new_categories: new_categories(df, self.transform()),
+            new_categories: new_categories(df, self.transform(), known),
         })
     }
 }
 
-/// Values of the categorical columns that the transform has no category for, most frequent
-/// first within each column.
-pub fn new_categories(df: &DataFrame, transform: &Transform) -> Vec<NewCategory> {
+/// Values of the categorical columns that the transform has no category for (and that are
+/// not among the `known` (column, value) pairs, such as a linear model's reference
+/// categories), most frequent first within each column.
+pub fn new_categories(
+    df: &DataFrame,
+    transform: &Transform,
+    known: &[(String, String)],
+) -> Vec<NewCategory> {
     let mut out = Vec::new();
     for t in &transform.columns {
         let ColumnTransform::Categorical { name, categories } = t else {
@@ -130,7 +139,7 @@ pub fn new_categories(df: &DataFrame, transform: &Transform) -> Vec<NewCategory>
         let mut counts: Vec<(String, usize)> = Vec::new();
         for v in text_values(col) {
             let v = v.as_deref().unwrap_or(MISSING);
-            if categories.iter().any(|c| c == v) {
+            if categories.iter().any(|c| c == v) || known.iter().any(|(k, c)| k == name && c == v) {
                 continue;
             }
             match counts.iter_mut().find(|(c, _)| c == v) {
@@ -171,6 +180,7 @@ pub(crate) fn check_columns(
 ) -> Result<(), String> {
     let mut missing = Vec::new();
     let mut not_numbers = Vec::new();
+    let mut negative = Vec::new();
     for t in &transform.columns {
         match t {
             ColumnTransform::Numeric { name, .. } => match df.column(name) {
@@ -178,7 +188,21 @@ pub(crate) fn check_columns(
                 Ok(c) if !c.dtype().is_primitive_numeric() && c.null_count() < c.len() => {
                     not_numbers.push(name.clone());
                 }
-                Ok(_) => {}
+                Ok(c) => {
+                    let logged = matches!(t, ColumnTransform::Numeric { log: true, .. });
+                    let below = if logged {
+                        numeric_values(c)
+                            .into_iter()
+                            .flatten()
+                            .filter(|v| *v < 0.0)
+                            .count()
+                    } else {
+                        0
+                    };
+                    if below > 0 {
+                        negative.push((name.clone(), below));
+                    }
+                }
             },
             ColumnTransform::Categorical { name, .. } => {
                 let derived = calendar.is_some_and(|c| c.column == *name);
@@ -207,6 +231,14 @@ pub(crate) fn check_columns(
         problems.push(format!(
             "{} should hold numbers but holds text",
             quote(&not_numbers)
+        ));
+    }
+    for (name, rows) in &negative {
+        let values = if *rows == 1 { "value" } else { "values" };
+        problems.push(format!(
+            "\u{201c}{name}\u{201d} has {} {values} below 0, but the model takes its logarithm \
+             (it was trained on values of 0 or more)",
+            crate::cli::thousands(*rows)
         ));
     }
     if problems.is_empty() {

@@ -42,6 +42,10 @@ pub struct SavedRegression {
     pub fit: SavedFit,
     /// A prediction's 95 % range is [prediction + low, prediction + high].
     pub error_range: (f64, f64),
+    /// (column, category) each text driver is compared with: left out of a linear model's
+    /// transform, but known (not a new value) when scoring.
+    #[serde(default)]
+    pub references: Vec<(String, String)>,
 }
 
 impl SavedRegression {
@@ -77,6 +81,7 @@ impl SavedRegression {
             transform: m.fitted.transform.clone(),
             fit,
             error_range: m.residual_range,
+            references: result.references.clone(),
         })
     }
 
