@@ -69,19 +69,8 @@ pub fn ui(
     super::campaign::ui(ui, st, result, model, ds, &who);
 }
 
-/// "12 %" for shares of 10 % and more, "4.5 %" below, "0.35 %" below 1 %.
-pub(super) fn percent(share: f64) -> String {
-    let p = share * 100.0;
-    if !p.is_finite() {
-        "n/a".to_owned()
-    } else if p == 0.0 || p.abs() >= 10.0 {
-        format!("{p:.0} %")
-    } else if p.abs() >= 1.0 {
-        format!("{p:.1} %")
-    } else {
-        format!("{p:.2} %")
-    }
-}
+/// "12 %", "4.5 %", "0.35 %": the core's format, shared with the exported charts.
+pub(super) use crate::chart::analyses::classify::percent;
 
 /// The sentences a presenter reads out: top 10 % and top 30 %.
 fn headline_ui(ui: &mut egui::Ui, gains: &[GainsRow], who: &str) {

@@ -222,18 +222,8 @@ fn unit_square_plot(ui: &mut egui::Ui, plot: UnitPlot) {
         });
 }
 
-/// At most `max` points of a curve, evenly spaced by index, first and last kept.
-pub fn thin_xy(x: &[f64], y: &[f64], max: usize) -> Vec<[f64; 2]> {
-    let n = x.len().min(y.len());
-    if n <= max || max < 2 {
-        return (0..n).map(|i| [x[i], y[i]]).collect();
-    }
-    let step = (n - 1) as f64 / (max - 1) as f64;
-    (0..max)
-        .map(|k| ((k as f64 * step).round() as usize).min(n - 1))
-        .map(|i| [x[i], y[i]])
-        .collect()
-}
+/// The core's curve thinning, shared with the exported charts.
+pub use crate::chart::analyses::classify::thin_xy;
 
 fn metrics_table_ui(ui: &mut egui::Ui, st: &mut AppState, result: &ClassifyResult) {
     let cross = result.models.iter().any(|m| !m.fold_aucs.is_empty());

@@ -23,8 +23,8 @@ pub const TOP: usize = 15;
 const PERFECT: Rgb = Rgb(0x59, 0xA1, 0x4F);
 
 /// "12 %" for shares of 10 % and more, "4.5 %" below, "0.35 %" below 1 % (the gains view's
-/// format).
-fn percent(share: f64) -> String {
+/// format; the view uses this one).
+pub fn percent(share: f64) -> String {
     let p = share * 100.0;
     if !p.is_finite() {
         "n/a".to_owned()
@@ -38,8 +38,8 @@ fn percent(share: f64) -> String {
 }
 
 /// At most `max` points of a curve, evenly spaced by index, first and last kept (the ROC
-/// view's thinning of the precision-recall curve).
-fn thin_xy(x: &[f64], y: &[f64], max: usize) -> Vec<[f64; 2]> {
+/// view's thinning of its curves; the view uses this one).
+pub fn thin_xy(x: &[f64], y: &[f64], max: usize) -> Vec<[f64; 2]> {
     let n = x.len().min(y.len());
     if n <= max || max < 2 {
         return (0..n).map(|i| [x[i], y[i]]).collect();
