@@ -615,9 +615,13 @@ pub fn run_gui(initial: Option<PathBuf>) -> eframe::Result<()> {
         viewport,
         ..Default::default()
     };
-    eframe::run_native(
+    crate::data::save::remove_unfinished_on_interrupt();
+    let result = eframe::run_native(
         "MarketLens",
         options,
         Box::new(move |cc| Ok(Box::new(MarketLensApp::new(cc, initial)))),
-    )
+    );
+    // the window closed while a file was being written: leave no half-written file behind
+    crate::data::save::remove_unfinished();
+    result
 }

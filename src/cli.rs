@@ -12,6 +12,7 @@ use crate::data::{ColumnKind, ColumnProfile, Dataset, LoadTimings, load_path};
 
 pub mod classify;
 pub mod forecast;
+pub mod outputs;
 pub mod regress;
 pub mod score;
 
@@ -201,6 +202,15 @@ pub fn evaluation(
 
 /// Run a subcommand and return the process exit code.
 pub fn run_command(command: Command) -> ExitCode {
+    // Ctrl-C (or a closed terminal) removes the temporary file of a write under way.
+    crate::data::save::remove_unfinished_on_interrupt();
+    let to_stdout = match outputs::check(&command) {
+        Ok(to_stdout) => to_stdout,
+        Err(message) => {
+            let _ = outputs::print(&format!("error: {message}"), true);
+            return ExitCode::FAILURE;
+        }
+    };
     let result = match command {
         Command::Inspect(args) => inspect(&args),
         Command::Segment(args) => segment(&args),
@@ -210,12 +220,16 @@ pub fn run_command(command: Command) -> ExitCode {
         Command::Score(args) => score::run(&args),
     };
     match result {
-        Ok(text) => {
-            println!("{text}");
-            ExitCode::SUCCESS
-        }
+        // with rows going to standard output, the summary goes to standard error
+        Ok(text) => match outputs::print(&text, to_stdout) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                let _ = outputs::print(&format!("error: could not print the result: {e}"), true);
+                ExitCode::FAILURE
+            }
+        },
         Err(message) => {
-            eprintln!("error: {message}");
+            let _ = outputs::print(&format!("error: {message}"), true);
             ExitCode::FAILURE
         }
     }

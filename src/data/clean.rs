@@ -123,6 +123,15 @@ pub fn coerce_column(col: &Column) -> PolarsResult<(Option<Column>, Vec<String>)
             Float64Chunked::from_iter_options(name.as_str().into(), numbers.into_iter())
                 .into_series(),
         )
+    } else if let Some(numbers) = parse_decimal_comma(&ca) {
+        notices.push(format!(
+            "\u{201c}{name}\u{201d} has numbers with a decimal comma (like 9,5 or 1.234,5); \
+             they were read as numbers."
+        ));
+        Some(
+            Float64Chunked::from_iter_options(name.as_str().into(), numbers.into_iter())
+                .into_series(),
+        )
     } else if let Some((series, format, ambiguous)) = parse_dates(&ca) {
         if ambiguous {
             notices.push(format!(
@@ -211,6 +220,62 @@ fn grouped_number(s: &str) -> Option<(f64, bool)> {
     };
     let v: f64 = text.parse().ok()?;
     Some((if neg { -v } else { v }, groups.len() > 1))
+}
+
+/// Parse European numbers: "9,5", "-1.234,56", "€ 12,50", "1.234.567". Only when every
+/// value fits and at least one can only be European (a decimal comma followed by other than
+/// three digits, or dot groups before a decimal comma): "1,234" alone stays thousands.
+fn parse_decimal_comma(ca: &StringChunked) -> Option<Vec<Option<f64>>> {
+    let mut decisive = false;
+    let mut out = Vec::with_capacity(ca.len());
+    for v in ca.iter() {
+        match v {
+            None => out.push(None),
+            Some(s) => {
+                let (value, sure) = european_number(s)?;
+                decisive |= sure;
+                out.push(Some(value));
+            }
+        }
+    }
+    decisive.then_some(out)
+}
+
+/// One European number and whether it can only be read the European way.
+fn european_number(s: &str) -> Option<(f64, bool)> {
+    let t = s.trim();
+    let (neg, t) = match t.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, t.strip_prefix('+').unwrap_or(t)),
+    };
+    let t = t.trim_start_matches(['€', '$', '£', '¥']).trim_start();
+    let (int_part, frac) = match t.split_once(',') {
+        Some((i, f)) => (i, Some(f)),
+        None => (t, None),
+    };
+    if let Some(f) = frac
+        && (f.is_empty() || !f.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return None;
+    }
+    let groups: Vec<&str> = int_part.split('.').collect();
+    let first = groups.first()?;
+    if first.is_empty()
+        || first.len() > 3 && groups.len() > 1
+        || !first.bytes().all(|b| b.is_ascii_digit())
+        || groups[1..]
+            .iter()
+            .any(|g| g.len() != 3 || !g.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return None;
+    }
+    let text = match frac {
+        Some(f) => format!("{}.{f}", groups.concat()),
+        None => groups.concat(),
+    };
+    let v: f64 = text.parse().ok()?;
+    let sure = frac.is_some_and(|f| f.len() != 3) || (groups.len() > 1 && frac.is_some());
+    Some((if neg { -v } else { v }, sure || groups.len() > 2))
 }
 
 /// Date formats tried on text columns, in order of preference.
@@ -339,6 +404,20 @@ fn parse_dates(ca: &StringChunked) -> Option<(Series, &'static str, bool)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn european_decimals() {
+        let col = |v: &[&str]| StringChunked::from_iter(v.iter().map(|s| Some(*s)));
+        let got = parse_decimal_comma(&col(&["9,5", "1.234,5", "-0,25", "12"])).expect("read");
+        assert_eq!(got, vec![Some(9.5), Some(1234.5), Some(-0.25), Some(12.0)]);
+        assert_eq!(
+            parse_decimal_comma(&col(&["1.234.567", "3"])),
+            Some(vec![Some(1_234_567.0), Some(3.0)])
+        );
+        // thousands-looking values alone are not taken as decimals
+        assert_eq!(parse_decimal_comma(&col(&["1,234", "5,678"])), None);
+        assert_eq!(parse_decimal_comma(&col(&["9,5", "abc"])), None);
+    }
 
     #[test]
     fn grouped_numbers() {

@@ -58,6 +58,11 @@ pub fn to_utf8(mut bytes: Vec<u8>) -> (Vec<u8>, TextEncoding) {
         let (text, _) = UTF_16BE.decode_without_bom_handling(&bytes[2..]);
         return (text.into_owned().into_bytes(), TextEncoding::Utf16);
     }
+    if let Some(big_endian) = bomless_utf16(&bytes[..bytes.len().min(8192)]) {
+        let codec = if big_endian { UTF_16BE } else { UTF_16LE };
+        let (text, _) = codec.decode_without_bom_handling(&bytes);
+        return (text.into_owned().into_bytes(), TextEncoding::Utf16);
+    }
     if std::str::from_utf8(&bytes).is_ok() {
         return (bytes, TextEncoding::Utf8);
     }
@@ -74,6 +79,31 @@ pub fn to_utf8(mut bytes: Vec<u8>) -> (Vec<u8>, TextEncoding) {
     }
     let (text, _) = WINDOWS_1252.decode_without_bom_handling(&bytes);
     (text.into_owned().into_bytes(), TextEncoding::Windows1252)
+}
+
+/// UTF-16 text without a byte-order mark (`Some(true)` big-endian): in a CSV file the digits,
+/// separators and line ends are ASCII, so one byte of each pair is zero far more often than
+/// the other — in binary data both or neither are.
+pub fn bomless_utf16(head: &[u8]) -> Option<bool> {
+    let pairs = head.len() / 2;
+    if pairs < 4 {
+        return None;
+    }
+    let (mut even, mut odd) = (0usize, 0usize);
+    for p in head.chunks_exact(2) {
+        even += usize::from(p[0] == 0);
+        odd += usize::from(p[1] == 0);
+    }
+    // a third of the characters ASCII, and the other byte zero at most a fifth as often (a
+    // Chinese character such as 销, U+9500, has a zero byte too)
+    let many = |n: usize| n * 10 >= pairs * 3;
+    if many(odd) && even * 5 <= odd {
+        Some(false)
+    } else if many(even) && odd * 5 <= even {
+        Some(true)
+    } else {
+        None
+    }
 }
 
 /// Count valid multi-byte UTF-8 characters and invalid sequences.

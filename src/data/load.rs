@@ -1,22 +1,21 @@
 //! Loading a CSV file into a [`Dataset`]: reading with progress and cancel, decoding,
 //! sniffing the delimiter, parsing with polars, tidying column names and types, profiling.
 
-use std::fs::File;
-use std::io::{Cursor, ErrorKind, Read, Seek, SeekFrom};
+use std::io::Cursor;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use polars::prelude::*;
 
 use super::clean;
-use super::decode::{TextEncoding, to_utf8};
+use super::decode::{TextEncoding, bomless_utf16, to_utf8};
+use super::messages::parse_reason;
 use super::profile::{map_columns, profile_column, suggest_roles};
+use super::read::{input_label, read_input};
 use super::sniff::{Sniffed, delimiter_name, sniff};
 use super::{Dataset, LoadError, LoadPhase, LoadProgress, LoadTimings};
 use crate::jobs::Reporter;
-use polars::io::mmap::MmapBytesReader;
 
-const READ_CHUNK: usize = 4 * 1024 * 1024;
 const SNIFF_BYTES: usize = 64 * 1024;
 
 /// Where the bytes of a dataset come from.
@@ -63,130 +62,27 @@ pub fn load(source: &Source, reporter: &Reporter<LoadProgress>) -> Result<Datase
     Ok(dataset)
 }
 
-/// A file that starts as UTF-8 is handed to polars as a file (polars maps it into memory,
-/// no copy); if it turns out not to be UTF-8 after all, or is small, or starts in another
-/// encoding, it is read whole with progress and decoded first.
+/// Read the file (or pipe, or standard input) once into memory, then parse it. The file is
+/// not memory-mapped: one that shrinks while it is read gives a message, not a crash.
 fn load_file(path: &Path, reporter: &Reporter<LoadProgress>) -> Result<Dataset, LoadError> {
-    let file = file_label(path);
-    let meta = std::fs::metadata(path).map_err(|e| io_error(path, &e))?;
-    if meta.is_dir() {
-        return Err(LoadError::IsDirectory { file });
-    }
-    let total = meta.len();
-    let mut f = File::open(path).map_err(|e| io_error(path, &e))?;
-    let mut head = Vec::with_capacity(SNIFF_BYTES);
-    (&mut f)
-        .take(SNIFF_BYTES as u64)
-        .read_to_end(&mut head)
-        .map_err(|e| io_error(path, &e))?;
-    drop(f);
-    // (files with bare CR line ends, old Mac style, take the slow path, which converts them)
-    if (head.len() as u64) < total
-        && binary_kind(&head).is_none()
-        && head.contains(&b'\n')
-        && let Some(start) = utf8_start(&head)
-    {
-        let clock = Instant::now();
-        reporter.report(LoadProgress {
-            phase: LoadPhase::Parsing,
-            done: 0,
-            total,
-        });
-        let sniffed = sniff(&head[start..], true);
-        let mut notices = Vec::new();
-        let open = || -> PolarsResult<File> {
-            let mut f = File::open(path)?;
-            f.seek(SeekFrom::Start(start as u64))?;
-            Ok(f)
-        };
-        match read_with_polars(&file, open, CsvEncoding::Utf8, &sniffed, &mut notices) {
-            Ok(df) => {
-                let parse = clock.elapsed().as_secs_f64();
-                let mut ds = finish(&file, df, &sniffed, notices, TextEncoding::Utf8, reporter)?;
-                ds.timings.parse = parse;
-                ds.file_bytes = total;
-                return Ok(ds);
-            }
-            // not UTF-8 further on: decode the whole file below
-            Err(LoadError::Parse { reason, .. }) if reason.to_lowercase().contains("utf") => {}
-            Err(e) => return Err(e),
-        }
-    }
+    let file = input_label(path);
     let clock = Instant::now();
-    let bytes = read_file(path, total, reporter)?;
+    let bytes = read_input(path, reporter)?;
     let read = clock.elapsed().as_secs_f64();
+    let total = bytes.len() as u64;
     let mut ds = parse_bytes(&file, bytes, reporter)?;
     ds.timings.read = read;
     ds.file_bytes = total;
     Ok(ds)
 }
 
-/// Where the text starts (after a UTF-8 byte-order mark) if `head` is UTF-8; a character cut
-/// off at the end of the sample is fine.
-fn utf8_start(head: &[u8]) -> Option<usize> {
-    let start = if head.starts_with(&[0xEF, 0xBB, 0xBF]) {
-        3
-    } else {
-        0
-    };
-    match std::str::from_utf8(&head[start..]) {
-        Ok(_) => Some(start),
-        Err(e) if e.error_len().is_none() => Some(start),
-        Err(_) => None,
-    }
-}
-
-/// Load a CSV file from disk without progress (CLI and tests).
+/// Load a CSV file from disk without progress (CLI and tests); `-` reads standard input.
 pub fn load_path(path: &Path) -> Result<Dataset, LoadError> {
     load(&Source::File(path.to_path_buf()), &Reporter::silent())
 }
 
-fn read_file(
-    path: &Path,
-    total: u64,
-    reporter: &Reporter<LoadProgress>,
-) -> Result<Vec<u8>, LoadError> {
-    let mut f = File::open(path).map_err(|e| io_error(path, &e))?;
-    let mut bytes = Vec::with_capacity(usize::try_from(total).unwrap_or(0) + 1);
-    loop {
-        reporter.check()?;
-        // read straight into the buffer, a chunk at a time, so progress can be shown
-        match (&mut f).take(READ_CHUNK as u64).read_to_end(&mut bytes) {
-            Ok(0) => break,
-            Ok(_) => {}
-            Err(e) if e.kind() == ErrorKind::Interrupted => continue,
-            Err(e) => return Err(io_error(path, &e)),
-        }
-        reporter.report_throttled(|| LoadProgress {
-            phase: LoadPhase::Reading,
-            done: bytes.len() as u64,
-            total,
-        });
-    }
-    Ok(bytes)
-}
-
-fn io_error(path: &Path, e: &std::io::Error) -> LoadError {
-    let file = file_label(path);
-    match e.kind() {
-        ErrorKind::NotFound => LoadError::NotFound {
-            file,
-            path: path.display().to_string(),
-        },
-        ErrorKind::PermissionDenied => LoadError::Unreadable {
-            file,
-            reason: "permission denied (you are not allowed to read it)".to_owned(),
-        },
-        ErrorKind::IsADirectory => LoadError::IsDirectory { file },
-        _ => LoadError::Unreadable {
-            file,
-            reason: e.to_string(),
-        },
-    }
-}
-
 /// What a binary file most likely is, from its first bytes.
-fn binary_kind(head: &[u8]) -> Option<&'static str> {
+pub(crate) fn binary_kind(head: &[u8]) -> Option<&'static str> {
     if head.starts_with(b"PK\x03\x04") {
         return Some(
             "it is an Excel workbook (.xlsx) or another zip archive, not CSV text. \
@@ -202,7 +98,9 @@ fn binary_kind(head: &[u8]) -> Option<&'static str> {
     if head.starts_with(b"%PDF") {
         return Some("it is a PDF document, not CSV text");
     }
-    let utf16 = head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]);
+    let utf16 = head.starts_with(&[0xFF, 0xFE])
+        || head.starts_with(&[0xFE, 0xFF])
+        || bomless_utf16(head).is_some();
     if !utf16 && head.contains(&0) {
         return Some("it contains binary data, not CSV text");
     }
@@ -242,6 +140,19 @@ pub fn parse_bytes(
         });
     }
     let mut notices: Vec<String> = encoding.notice().into_iter().collect();
+    let skip = leading_comments(&text);
+    if skip.lines > 0 {
+        notices.push(format!(
+            "The first {} started with # and {} skipped as comments.",
+            if skip.lines == 1 {
+                "line".to_owned()
+            } else {
+                format!("{} lines", skip.lines)
+            },
+            if skip.lines == 1 { "was" } else { "were" }
+        ));
+        text.drain(..skip.bytes);
+    }
     if !text.contains(&b'\n') && text.contains(&b'\r') {
         // old Mac line ends: polars splits lines on \n only
         for b in &mut text {
@@ -254,13 +165,13 @@ pub fn parse_bytes(
         &text[..text.len().min(SNIFF_BYTES)],
         text.len() > SNIFF_BYTES,
     );
-    let df = read_with_polars(
-        file,
-        || Ok(Cursor::new(text.as_slice())),
-        CsvEncoding::LossyUtf8,
-        &sniffed,
-        &mut notices,
-    )?;
+    if text.iter().all(u8::is_ascii_whitespace) {
+        return Err(LoadError::Empty {
+            file: file.to_owned(),
+        });
+    }
+    // (the text is valid UTF-8 whatever the file's encoding was: `to_utf8` made it so)
+    let df = read_with_polars(file, &text, &sniffed, &mut notices)?;
     let parse = clock.elapsed().as_secs_f64();
     drop(text);
     let mut ds = finish(file, df, &sniffed, notices, encoding, reporter)?;
@@ -296,7 +207,7 @@ fn finish(
         let (names, renamed) = clean::tidy_names(&sniffed.first_record);
         notices.extend(renamed);
         df.set_column_names(&names)
-            .map_err(|e| parse_error(file, &e))?;
+            .map_err(|e| parse_error(file, &e, b""))?;
     }
     timings.tidy = clock.elapsed().as_secs_f64();
     // Column types are tidied and columns profiled together, one column per core at a time.
@@ -323,7 +234,7 @@ fn finish(
         columns.push(profile);
         notices.extend(notes);
     }
-    let df = DataFrame::new(rows, cols).map_err(|e| parse_error(file, &e))?;
+    let df = DataFrame::new(rows, cols).map_err(|e| parse_error(file, &e, b""))?;
     suggest_roles(&mut columns);
     timings.profile = clock.elapsed().as_secs_f64();
     Ok(Dataset {
@@ -340,36 +251,45 @@ fn finish(
     })
 }
 
-fn read_with_polars<R: MmapBytesReader>(
+fn read_with_polars(
     file: &str,
-    open: impl Fn() -> PolarsResult<R>,
-    encoding: CsvEncoding,
+    text: &[u8],
     sniffed: &Sniffed,
     notices: &mut Vec<String>,
 ) -> Result<DataFrame, LoadError> {
     // Null markers and dates are handled afterwards in `clean`, only on the text columns that
     // need it: asking polars to check every field for them triples the parse time.
-    let read = |ragged: bool, infer: Option<usize>| {
+    let read = |ragged: bool, infer: Option<usize>, as_text: &[String]| {
         let parse = CsvParseOptions::default()
             .with_separator(sniffed.delimiter)
             .with_quote_char(Some(b'"'))
-            .with_encoding(encoding)
+            .with_encoding(CsvEncoding::Utf8)
             .with_missing_is_null(true)
             .with_truncate_ragged_lines(ragged);
+        let overwrite = (!as_text.is_empty()).then(|| {
+            Arc::new(Schema::from_iter(
+                as_text
+                    .iter()
+                    .map(|c| Field::new(c.as_str().into(), DataType::String)),
+            ))
+        });
         CsvReadOptions::default()
             .with_has_header(sniffed.has_header)
             .with_infer_schema_length(infer)
+            .with_schema_overwrite(overwrite)
             .with_parse_options(parse)
             .with_raise_if_empty(false)
-            .into_reader_with_file_handle(open()?)
+            .into_reader_with_file_handle(Cursor::new(text))
             .finish()
     };
     let mut ragged = false;
     let mut infer = Some(10_000);
+    let mut as_text: Vec<String> = Vec::new();
     // A few retries: ragged rows are truncated (with a notice); a type guess that fails later
-    // in the file is retried with the whole file scanned.
-    for _ in 0..3 {
-        match read(ragged, infer) {
+    // in the file is retried with the whole file scanned; a column that still does not parse
+    // (an integer wider than 64 bits, say) is read as text and tidied by `clean`.
+    for _ in 0..MAX_RETRIES {
+        match read(ragged, infer, &as_text) {
             Ok(df) => {
                 if ragged {
                     notices.push(
@@ -386,21 +306,55 @@ fn read_with_polars<R: MmapBytesReader>(
                     ragged = true;
                 } else if infer.is_some() && msg.contains("could not parse") {
                     infer = None;
+                } else if let Some(column) = unparsed_column(&msg)
+                    && !as_text.contains(&column)
+                {
+                    as_text.push(column);
                 } else {
-                    return Err(parse_error(file, &e));
+                    return Err(parse_error(file, &e, text));
                 }
             }
         }
     }
-    read(ragged, infer).map_err(|e| parse_error(file, &e))
+    read(ragged, infer, &as_text).map_err(|e| parse_error(file, &e, text))
 }
 
-fn parse_error(file: &str, e: &PolarsError) -> LoadError {
-    let raw = e.to_string();
-    let first = raw.lines().next().unwrap_or("").trim().to_owned();
+/// How often reading is retried with a changed setting.
+const MAX_RETRIES: usize = 12;
+
+/// The column named in polars' "could not parse `…` as dtype `i64` at column 'Price'".
+fn unparsed_column(msg: &str) -> Option<String> {
+    let first = msg.lines().next()?;
+    if !first.contains("could not parse") {
+        return None;
+    }
+    let rest = &first[first.find("at column '")? + "at column '".len()..];
+    Some(rest[..rest.rfind('\'')?].to_owned())
+}
+
+/// Lines at the start of a file that begin with `#` (comments some exporters write above
+/// the header).
+struct Skip {
+    lines: usize,
+    bytes: usize,
+}
+
+fn leading_comments(text: &[u8]) -> Skip {
+    let mut skip = Skip { lines: 0, bytes: 0 };
+    while text.get(skip.bytes) == Some(&b'#') {
+        match text[skip.bytes..].iter().position(|&b| b == b'\n') {
+            Some(end) => skip.bytes += end + 1,
+            None => skip.bytes = text.len(),
+        }
+        skip.lines += 1;
+    }
+    skip
+}
+
+fn parse_error(file: &str, e: &PolarsError, text: &[u8]) -> LoadError {
     LoadError::Parse {
         file: file.to_owned(),
-        reason: first,
+        reason: parse_reason(&e.to_string(), text),
     }
 }
 

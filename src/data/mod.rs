@@ -4,8 +4,10 @@ pub mod clean;
 pub mod counting;
 pub mod decode;
 pub mod load;
+pub mod messages;
 pub mod prep;
 pub mod profile;
+pub mod read;
 pub mod roles;
 pub mod save;
 pub mod sniff;
@@ -208,6 +210,32 @@ pub enum LoadError {
     NotText { file: String, what: String },
     #[error("\u{201c}{file}\u{201d} could not be read as CSV: {reason}")]
     Parse { file: String, reason: String },
+    #[error(
+        "Could not open \u{201c}{file}\u{201d}: it is a device or another special file, not \
+         a file with data. Give the path of a .csv file (or - to read from a pipe)."
+    )]
+    NotAFile { file: String },
+    #[error(
+        "\u{201c}{file}\u{201d} changed while it was read (it had {before} bytes when reading \
+         started, then {after}). If another program is still writing it, wait until it has \
+         finished, then open it again."
+    )]
+    Changed {
+        file: String,
+        before: u64,
+        after: u64,
+    },
+    #[error(
+        "More than {} MB arrived from {file}; MarketLens reads at most that much from a pipe. \
+         Save the data to a file first and open the file.", cap / 1_048_576
+    )]
+    TooLong { file: String, cap: u64 },
+    #[error(
+        "\u{201c}{file}\u{201d} is larger than {} MB, far larger than any MarketLens model or \
+         project file: it is not one. Choose the .mlmodel or .mlens file MarketLens saved.",
+        cap / 1_048_576
+    )]
+    TooLarge { file: String, cap: u64 },
     #[error("Loading was cancelled.")]
     Cancelled,
 }
