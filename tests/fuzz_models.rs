@@ -342,7 +342,11 @@ fn thousands_of_damaged_model_files_are_refused_or_scored_without_a_panic() {
             Ok(Outcome::Refused) => refused += 1,
             Ok(Outcome::Scored) => scored += 1,
             Ok(Outcome::Wrong(what)) => {
-                failures.push(format!("case {case} ({}; {}): {what}", model.name, done.join("; ")));
+                failures.push(format!(
+                    "case {case} ({}; {}): {what}",
+                    model.name,
+                    done.join("; ")
+                ));
             }
             Err(payload) => failures.push(format!(
                 "case {case} ({}; {}): panicked: {}",

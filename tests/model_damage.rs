@@ -332,7 +332,11 @@ fn damages() -> Vec<Damage> {
 #[test]
 fn every_trained_model_file_loads_and_scores_its_sample() {
     let dir = tempfile::tempdir().expect("dir");
-    assert_eq!(models().len(), 12, "six classifiers, three regressions, three segments");
+    assert_eq!(
+        models().len(),
+        12,
+        "six classifiers, three regressions, three segments"
+    );
     for m in models() {
         let path = dir.path().join(format!("{}.mlmodel", m.name));
         std::fs::write(&path, &m.json).expect("write");
@@ -383,7 +387,11 @@ fn each_damage_is_refused_naming_the_file_and_the_fault_and_the_file_stays_as_it
     }
     // every saved kind was damaged at least once
     for m in models() {
-        assert!(seen.contains(&m.name.as_str()), "{} was not damaged", m.name);
+        assert!(
+            seen.contains(&m.name.as_str()),
+            "{} was not damaged",
+            m.name
+        );
     }
 }
 
@@ -424,7 +432,12 @@ fn numbers_too_large_to_score_are_refused_naming_the_column_and_the_count() {
     );
     // up to 1e150 in size is scored, and so are missing values (NaN)
     let edge = with_visits(&[1e150, -1e150, f64::NAN]);
-    for name in ["classifier-logistic", "classifier-knn", "classifier-svm", "segments-gmm"] {
+    for name in [
+        "classifier-logistic",
+        "classifier-knn",
+        "classifier-svm",
+        "segments-gmm",
+    ] {
         let scored = load_model(name)
             .score(&edge, "new.csv")
             .unwrap_or_else(|e| panic!("{name}: {e}"));
@@ -435,7 +448,10 @@ fn numbers_too_large_to_score_are_refused_naming_the_column_and_the_count() {
             }
             ScoreValues::Labels(v) => {
                 assert_eq!(v.len(), 20, "{name}");
-                assert!(v.iter().all(|l| ["Loyal", "New", "Lapsed"].contains(&l.as_str())));
+                assert!(
+                    v.iter()
+                        .all(|l| ["Loyal", "New", "Lapsed"].contains(&l.as_str()))
+                );
             }
         }
     }

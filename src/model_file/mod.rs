@@ -167,9 +167,7 @@ pub enum ModelFileError {
     NotAModel { file: String, reason: String },
     /// A model file that reads as a model but cannot be one (wrong shapes, indices out of
     /// range, numbers that are not ordinary numbers, …).
-    #[error(
-        "\u{201c}{file}\u{201d} is damaged: {reason}. Save the model again from MarketLens."
-    )]
+    #[error("\u{201c}{file}\u{201d} is damaged: {reason}. Save the model again from MarketLens.")]
     Damaged { file: String, reason: String },
     #[error(
         "\u{201c}{file}\u{201d} was saved by a newer MarketLens (model format {found}; this \

@@ -107,9 +107,10 @@ fn count_fault(what: &str, found: usize, columns: usize) -> String {
 fn check_regression(m: &SavedRegression) -> Result<(), String> {
     let columns = check_transform(&m.transform, &m.references)?;
     if let Some(c) = &m.calendar {
-        let derived = m.transform.columns.iter().any(
-            |t| matches!(t, ColumnTransform::Categorical { name, .. } if *name == c.column),
-        );
+        let derived =
+            m.transform.columns.iter().any(
+                |t| matches!(t, ColumnTransform::Categorical { name, .. } if *name == c.column),
+            );
         if !derived {
             return Err(format!(
                 "the calendar column \u{201c}{}\u{201d} is not among the model's columns",
@@ -142,11 +143,7 @@ fn check_regression(m: &SavedRegression) -> Result<(), String> {
             y,
         } => {
             if *saved != columns {
-                return Err(count_fault(
-                    "columns of neighbour values",
-                    *saved,
-                    columns,
-                ));
+                return Err(count_fault("columns of neighbour values", *saved, columns));
             }
             check_neighbours(*k, y.len())?;
             if Some(x.len()) != y.len().checked_mul(columns) {
@@ -196,7 +193,9 @@ fn check_classifier(m: &SavedClassifier) -> Result<(), String> {
     }
     match &m.fitted {
         Fitted::Logistic(l) => check_logistic(l, columns),
-        Fitted::Tree(t) => t.validate(columns).map_err(|e| format!("in the decision tree, {e}")),
+        Fitted::Tree(t) => t
+            .validate(columns)
+            .map_err(|e| format!("in the decision tree, {e}")),
         Fitted::Forest(f) => f.validate(columns),
         Fitted::NaiveBayes(nb) => check_naive_bayes(nb, columns),
         Fitted::Svm(s) => check_svm(s, columns),
@@ -275,8 +274,7 @@ fn check_svm(s: &SvmModel, columns: usize) -> Result<(), String> {
         .and_then(serde_json::Value::as_array)
         .filter(|p| p.len() == 2)
         .ok_or_else(|| {
-            "the support vector machine has no conversion of its scores to probabilities"
-                .to_owned()
+            "the support vector machine has no conversion of its scores to probabilities".to_owned()
         })?;
     let platt: Vec<f64> = platt.iter().filter_map(serde_json::Value::as_f64).collect();
     let alpha: Vec<f64> = m
@@ -365,8 +363,7 @@ fn check_segments(m: &SavedSegments) -> Result<(), String> {
 }
 
 fn check_mixture(m: &Mixture, segments: usize, columns: usize) -> Result<(), String> {
-    if m.weights.len() != segments || m.means.len() != segments || m.covariances.len() != segments
-    {
+    if m.weights.len() != segments || m.means.len() != segments || m.covariances.len() != segments {
         return Err(format!(
             "it has {segments} segments but its mixture has {} shares, {} centres and {} \
              spreads",
@@ -375,7 +372,13 @@ fn check_mixture(m: &Mixture, segments: usize, columns: usize) -> Result<(), Str
             m.covariances.len()
         ));
     }
-    for (i, ((w, mean), cov)) in m.weights.iter().zip(&m.means).zip(&m.covariances).enumerate() {
+    for (i, ((w, mean), cov)) in m
+        .weights
+        .iter()
+        .zip(&m.means)
+        .zip(&m.covariances)
+        .enumerate()
+    {
         let segment = i + 1;
         if !(ordinary(*w) && *w > 0.0 && *w <= 1.0) {
             return Err(format!(

@@ -48,7 +48,10 @@ fn file_json(model: SavedModel) -> String {
 
 /// The first `rows` rows of a bundled sample.
 pub fn sample_rows(name: &str, rows: usize) -> DataFrame {
-    load_path(&sample(name)).expect("sample").df.head(Some(rows))
+    load_path(&sample(name))
+        .expect("sample")
+        .df
+        .head(Some(rows))
 }
 
 /// Every classifier kind, trained on 300 customers (a 5-tree forest).
@@ -87,7 +90,9 @@ pub fn regressions() -> Vec<Trained> {
     let df = sample_rows("monthly_sales.csv", 96);
     let params = RegressParams {
         target: "sales".into(),
-        features: ["price", "ad_spend", "promotion"].map(String::from).to_vec(),
+        features: ["price", "ad_spend", "promotion"]
+            .map(String::from)
+            .to_vec(),
         calendar: Some(("month".into(), CalendarPart::Month)),
         models: vec![RegModel::Ols, RegModel::Lasso, RegModel::Knn],
         penalty: Penalty::Fixed(20.0),
