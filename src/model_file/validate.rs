@@ -76,7 +76,7 @@ fn check_transform(t: &Transform, references: &[(String, String)]) -> Result<usi
                          number"
                     ));
                 }
-                if !(std.is_finite() && *std >= 1.0 / LIMIT && *std <= LIMIT) {
+                if !(1.0 / LIMIT..=LIMIT).contains(std) {
                     return Err(format!(
                         "the spread saved for \u{201c}{name}\u{201d} is {}; it must be a \
                          number above 0",
