@@ -467,3 +467,79 @@ fn tree_rng(seed: u64, index: usize) -> Xoshiro256Plus {
 
 #[cfg(test)]
 mod tests;
+
+/// Checks of a tree or forest read from a model file (saved models are checked before use).
+impl DecisionTree {
+    /// The first fault of a tree that should read `columns` design columns, in words
+    /// ("step 4 leads back to step 2"): every child after its parent and inside the tree,
+    /// every question about an existing column, every leaf's share between 0 and 1.
+    pub fn validate(&self, columns: usize) -> Result<(), String> {
+        if self.n_features != columns {
+            return Err(format!(
+                "it was grown on {} columns but the model's columns make {columns}",
+                self.n_features
+            ));
+        }
+        if self.nodes.is_empty() {
+            return Err("it has no steps".to_owned());
+        }
+        let len = self.nodes.len();
+        for (id, node) in self.nodes.iter().enumerate() {
+            let step = id + 1;
+            match node {
+                Node::Leaf { proba } => {
+                    if !(0.0..=1.0).contains(proba) {
+                        return Err(format!(
+                            "step {step} gives a share of {proba}, not between 0 and 1"
+                        ));
+                    }
+                }
+                Node::Split {
+                    feature,
+                    threshold,
+                    gain,
+                    left,
+                } => {
+                    if *feature >= columns {
+                        return Err(format!(
+                            "step {step} asks about column {} of {columns}",
+                            feature.saturating_add(1)
+                        ));
+                    }
+                    if !threshold.is_finite() || !gain.is_finite() {
+                        return Err(format!("step {step} compares with something not a number"));
+                    }
+                    if *left <= id {
+                        return Err(format!(
+                            "step {step} leads back to step {} (a loop)",
+                            left.saturating_add(1)
+                        ));
+                    }
+                    if left.saturating_add(1) >= len {
+                        return Err(format!(
+                            "step {step} leads to steps {} and {}, but the tree has {len} steps",
+                            left.saturating_add(1),
+                            left.saturating_add(2)
+                        ));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+impl RandomForest {
+    /// The first fault of a forest that should read `columns` design columns, naming the
+    /// tree ("in tree 3 of the random forest, step 4 leads back to step 2").
+    pub fn validate(&self, columns: usize) -> Result<(), String> {
+        if self.trees.is_empty() {
+            return Err("the random forest has no trees".to_owned());
+        }
+        for (i, tree) in self.trees.iter().enumerate() {
+            tree.validate(columns)
+                .map_err(|e| format!("in tree {} of the random forest, {e}", i + 1))?;
+        }
+        Ok(())
+    }
+}

@@ -7,6 +7,7 @@
 mod classifier;
 mod regression;
 mod segments;
+mod validate;
 
 use std::path::Path;
 
@@ -16,6 +17,7 @@ use serde::{Deserialize, Serialize};
 pub use classifier::SavedClassifier;
 pub use regression::{SavedCalendar, SavedFit, SavedRegression};
 pub use segments::SavedSegments;
+pub use validate::LIMIT;
 
 use crate::data::prep::{ColumnTransform, MISSING, Transform, numeric_values, text_values};
 use crate::data::save::{SaveError, write_atomic};
@@ -163,6 +165,10 @@ pub enum ModelFileError {
     Read { file: String, reason: String },
     #[error("\u{201c}{file}\u{201d} is not a MarketLens model file (or it is damaged): {reason}")]
     NotAModel { file: String, reason: String },
+    /// A model file that reads as a model but cannot be one (wrong shapes, indices out of
+    /// range, numbers that are not ordinary numbers, …).
+    #[error("\u{201c}{file}\u{201d} is damaged: {reason}. Save the model again from MarketLens.")]
+    Damaged { file: String, reason: String },
     #[error(
         "\u{201c}{file}\u{201d} was saved by a newer MarketLens (model format {found}; this \
          version reads up to {VERSION}). Update MarketLens to use it."
@@ -181,6 +187,7 @@ pub(crate) fn check_columns(
     let mut missing = Vec::new();
     let mut not_numbers = Vec::new();
     let mut negative = Vec::new();
+    let mut extreme = Vec::new();
     for t in &transform.columns {
         match t {
             ColumnTransform::Numeric { name, .. } => match df.column(name) {
@@ -189,6 +196,10 @@ pub(crate) fn check_columns(
                     not_numbers.push(name.clone());
                 }
                 Ok(c) => {
+                    let huge = extreme_values(c);
+                    if huge > 0 {
+                        extreme.push((name.clone(), huge));
+                    }
                     let logged = matches!(t, ColumnTransform::Numeric { log: true, .. });
                     let below = if logged {
                         numeric_values(c)
@@ -241,11 +252,37 @@ pub(crate) fn check_columns(
             crate::cli::thousands(*rows)
         ));
     }
+    for (name, rows) in &extreme {
+        let what = if *rows == 1 {
+            "value that is not an ordinary number"
+        } else {
+            "values that are not ordinary numbers"
+        };
+        problems.push(format!(
+            "\u{201c}{name}\u{201d} has {} {what} (infinite or too large, above 1e150 in \
+             size); fix or remove those rows",
+            crate::cli::thousands(*rows)
+        ));
+    }
     if problems.is_empty() {
         Ok(())
     } else {
         Err(problems.join("; "))
     }
+}
+
+/// How many values of a numeric column are infinite or larger than [`LIMIT`] in size (empty
+/// cells and NaN are missing values, filled in like any other).
+fn extreme_values(col: &polars::prelude::Column) -> usize {
+    let Ok(floats) = col.cast(&polars::prelude::DataType::Float64) else {
+        return 0;
+    };
+    let Ok(values) = floats.f64() else { return 0 };
+    values
+        .iter()
+        .flatten()
+        .filter(|v| !v.is_nan() && v.abs() > LIMIT)
+        .count()
 }
 
 impl ModelFile {
@@ -291,9 +328,31 @@ impl ModelFile {
         if found > VERSION {
             return Err(ModelFileError::Newer { file, found });
         }
-        serde_json::from_value(value).map_err(|e| ModelFileError::NotAModel {
-            file,
-            reason: e.to_string(),
-        })
+        if found == 0 {
+            return Err(ModelFileError::Damaged {
+                file,
+                reason: "its format version is missing or 0 (model files start at version 1)"
+                    .to_owned(),
+            });
+        }
+        // it reads as JSON and says it is a model: what does not fit is damage
+        let model: ModelFile =
+            serde_json::from_value(value).map_err(|e| ModelFileError::Damaged {
+                file: file.clone(),
+                reason: format!("part of the model is missing or not what MarketLens saves ({e})"),
+            })?;
+        model
+            .validate()
+            .map_err(|reason| ModelFileError::Damaged { file, reason })?;
+        Ok(model)
+    }
+
+    /// The first fault of the model, in words, if it cannot be applied as it is: every shape
+    /// must fit its columns, every index be in range and every number be ordinary. [`load`]
+    /// refuses files that fail this; a model embedded elsewhere (a project) can call it too.
+    ///
+    /// [`load`]: ModelFile::load
+    pub fn validate(&self) -> Result<(), String> {
+        validate::check_model(&self.model)
     }
 }

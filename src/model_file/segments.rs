@@ -125,7 +125,7 @@ impl Mixture {
 }
 
 /// Lower-triangular L with L·Lᵀ = a (row-major d × d), or None if `a` is not positive definite.
-fn cholesky(a: &[f64], d: usize) -> Option<Vec<f64>> {
+pub(super) fn cholesky(a: &[f64], d: usize) -> Option<Vec<f64>> {
     let mut l = vec![0.0; d * d];
     for i in 0..d {
         for j in 0..=i {
