@@ -130,8 +130,7 @@ impl SvmModel {
             2.0 / (1.0 / c.0 + 1.0 / c.1)
         };
         let slack = 1e-9;
-        if !(chosen.is_finite() && chosen >= low * (1.0 - slack) && chosen <= high * (1.0 + slack))
-        {
+        if !(low * (1.0 - slack)..=high * (1.0 + slack)).contains(&chosen) {
             // six significant digits: 1e300, 0.0001, 1001
             let shown = if (1e-6..1e6).contains(&chosen) {
                 format!("{}", (chosen * 1e6).round() / 1e6)
