@@ -343,25 +343,32 @@ fn awkward_data_is_handled() {
         "{:?}",
         r.notes
     );
-    // NaN and inf in a feature are treated as missing
-    let csv = format!(
-        "x,w,y\n{}\n",
-        rows(100, |i| format!(
-            "{},{},{}",
-            match i % 10 {
-                0 => "NaN".to_owned(),
-                1 => "inf".to_owned(),
-                _ => i.to_string(),
-            },
-            i % 3,
-            if i % 3 == 0 { "yes" } else { "no" }
-        ))
-    );
-    let r = classify_text(&csv, &["x", "w"]).expect("nan and inf");
+    // NaN in a feature is treated as missing; inf is refused by name (issue 14)
+    let csv = |second: &str| {
+        format!(
+            "x,w,y\n{}\n",
+            rows(100, |i| format!(
+                "{},{},{}",
+                match i % 10 {
+                    0 => "NaN".to_owned(),
+                    1 => second.to_owned(),
+                    _ => i.to_string(),
+                },
+                i % 3,
+                if i % 3 == 0 { "yes" } else { "no" }
+            ))
+        )
+    };
+    let r = classify_text(&csv("NaN"), &["x", "w"]).expect("nan");
     assert!(
         r.models
             .iter()
             .all(|m| m.scores.iter().all(|s| s.is_finite()))
+    );
+    let e = classify_text(&csv("inf"), &["x", "w"]).expect_err("inf");
+    assert!(
+        e.contains("\u{201c}x\u{201d} has") && e.contains("not ordinary numbers (infinite"),
+        "{e}"
     );
 }
 

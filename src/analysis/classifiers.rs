@@ -119,6 +119,32 @@ impl std::fmt::Debug for SvmModel {
 impl SvmModel {
     /// `c` is the penalty for the positive and negative class (class weights multiply it).
     pub fn fit(x: ArrayView2<f64>, y: &[bool], c: (f64, f64)) -> Result<SvmModel, String> {
+        // The C the user chose is the harmonic mean of the two penalties (balanced class
+        // weights n / (2 · class rows) have a harmonic mean of exactly 1). Outside the
+        // window's range the solver gains nothing and, for a huge C, runs its 10 million
+        // iterations (39 s on 400 rows at C = 1e300): refuse at once.
+        let (low, high) = (1e-3, 1e3);
+        let chosen = if c.0 == c.1 {
+            c.0
+        } else {
+            2.0 / (1.0 / c.0 + 1.0 / c.1)
+        };
+        let slack = 1e-9;
+        if !(low * (1.0 - slack)..=high * (1.0 + slack)).contains(&chosen) {
+            // six significant digits: 1e300, 0.0001, 1001
+            let shown = if (1e-6..1e6).contains(&chosen) {
+                format!("{}", (chosen * 1e6).round() / 1e6)
+            } else {
+                let text = format!("{chosen:.5e}");
+                let (mantissa, exponent) = text.split_once('e').unwrap_or((&text, "0"));
+                let mantissa = mantissa.trim_end_matches('0').trim_end_matches('.');
+                format!("{mantissa}e{exponent}")
+            };
+            return Err(format!(
+                "C is {shown}; choose a C between 0.001 and 1,000 (1 is the usual start; a \
+                 larger C follows the training rows more closely and takes longer to fit)."
+            ));
+        }
         let targets = Array1::from(y.to_vec());
         let dataset = DatasetBase::new(x.to_owned(), targets);
         // scikit-learn's gamma = "scale": 1 / (features · variance); on standardized data the
@@ -163,17 +189,39 @@ impl Knn {
         x: ArrayView2<f64>,
         stop: &(dyn Fn() -> bool + Sync),
     ) -> Result<Vec<f64>, String> {
+        // linfa-nn's k-d tree panics on a coordinate that is not finite (and on a strided
+        // row): refuse such rows first. The preparation refuses infinite and huge values, so
+        // this is the last guard, for a model file edited by hand.
+        let bad_rows = |x: ArrayView2<f64>| {
+            x.rows()
+                .into_iter()
+                .filter(|r| r.iter().any(|v| !v.is_finite()))
+                .count()
+        };
+        for (count, part) in [
+            (bad_rows(self.x.view()), "training"),
+            (bad_rows(x), "scored"),
+        ] {
+            if count > 0 {
+                return Err(format!(
+                    "Nearest neighbours cannot use {count} of the {part} rows: they hold \
+                     numbers that are not ordinary (infinite, or too large to compute with). \
+                     Fix or remove those rows, or leave the column out."
+                ));
+            }
+        }
         let index = CommonNearestNeighbour::KdTree
             .from_batch(&self.x, L2Dist)
             .map_err(|e| format!("The neighbour index could not be built: {e}"))?;
-        let share = |row: ndarray::ArrayView1<f64>| match index.k_nearest(row, self.k) {
-            Ok(found) => {
-                let pos = found.iter().filter(|(_, j)| self.y[*j]).count();
-                pos as f64 / found.len().max(1) as f64
-            }
-            // a query the index cannot answer (it never happens for finite rows)
-            Err(_) => f64::NAN,
-        };
+        let share =
+            |row: ndarray::ArrayView1<f64>| match index.k_nearest(row.to_owned().view(), self.k) {
+                Ok(found) => {
+                    let pos = found.iter().filter(|(_, j)| self.y[*j]).count();
+                    pos as f64 / found.len().max(1) as f64
+                }
+                // a query the index cannot answer (it never happens for finite rows)
+                Err(_) => f64::NAN,
+            };
         in_blocks(x, stop, &|rows| {
             rows.rows().into_iter().map(share).collect()
         })
@@ -215,6 +263,73 @@ mod tests {
             .predict_proba(array![[0.05], [5.05]].view(), &|| false)
             .expect("knn");
         assert!((p[0] - 1.0 / 3.0).abs() < 1e-12 && (p[1] - 1.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn knn_refuses_values_that_are_not_finite_instead_of_panicking() {
+        let x = array![[0.0], [f64::INFINITY], [0.2], [5.0]];
+        let knn = Knn::fit(x.view(), &[false, false, true, true], 2);
+        let err = knn
+            .predict_proba(array![[0.1]].view(), &|| false)
+            .expect_err("refused");
+        assert_eq!(
+            err,
+            "Nearest neighbours cannot use 1 of the training rows: they hold numbers that are \
+             not ordinary (infinite, or too large to compute with). Fix or remove those rows, \
+             or leave the column out."
+        );
+        let knn = Knn::fit(array![[0.0], [1.0]].view(), &[false, true], 1);
+        let query = array![[f64::NAN], [0.9], [f64::NEG_INFINITY]];
+        let err = knn
+            .predict_proba(query.view(), &|| false)
+            .expect_err("refused");
+        assert!(err.contains("2 of the scored rows"), "{err}");
+    }
+
+    #[test]
+    fn knn_scores_strided_rows_like_contiguous_ones() {
+        let x = array![[0.0, 0.0], [0.1, 0.0], [5.0, 5.0], [5.1, 5.0]];
+        let knn = Knn::fit(x.view(), &[false, false, true, true], 2);
+        // the transpose's rows are strided views (the k-d tree panicked on them)
+        let columns = array![[0.05, 5.05], [0.0, 5.0]];
+        let p = knn.predict_proba(columns.t(), &|| false).expect("scored");
+        assert_eq!(p, vec![0.0, 1.0]);
+    }
+
+    #[test]
+    fn svm_c_outside_the_range_is_refused_at_once() {
+        let x = array![
+            [0.0, 0.1],
+            [0.2, 0.0],
+            [0.1, 0.3],
+            [3.0, 3.1],
+            [3.2, 2.9],
+            [2.9, 3.3]
+        ];
+        let y = [false, false, false, false, true, true];
+        let started = std::time::Instant::now();
+        let err = SvmModel::fit(x.view(), &y, (1e300, 1e300)).expect_err("refused");
+        assert_eq!(
+            err,
+            "C is 1e300; choose a C between 0.001 and 1,000 (1 is the usual start; a larger C \
+             follows the training rows more closely and takes longer to fit)."
+        );
+        assert!(started.elapsed().as_secs_f64() < 0.1);
+        let err = SvmModel::fit(x.view(), &y, (1e-4, 1e-4)).expect_err("refused");
+        assert!(err.starts_with("C is 0.0001;"), "{err}");
+        // balanced class weights (6/4 and 6/8 here) keep the chosen C as the harmonic mean
+        // of the two penalties: C = 1,000 is accepted, 1,001 is not
+        let weighted = |c: f64| (c * 6.0 / 4.0, c * 6.0 / 8.0);
+        assert!(
+            SvmModel::fit(
+                x.view(),
+                &[false, false, false, false, true, true],
+                weighted(1000.0)
+            )
+            .is_ok()
+        );
+        let err = SvmModel::fit(x.view(), &y, weighted(1001.0)).expect_err("refused");
+        assert!(err.starts_with("C is 1001;"), "{err}");
     }
 
     #[test]

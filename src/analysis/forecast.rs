@@ -12,7 +12,7 @@ use serde::Serialize;
 pub use super::forecast_input::{InputError, SeriesSpec};
 use super::forecast_input::{build_series, default_season_holdout_horizon, read_rows, value_label};
 pub use super::forecast_methods::auto_window;
-use super::forecast_methods::{drift, holt_winters, run_lstm, seasonal_naive};
+use super::forecast_methods::{drift, holt_winters, not_finite, run_lstm, seasonal_naive};
 use super::holt_winters::{Seasonal, Trend};
 use super::lstm::LstmSettings;
 use super::series::Series;
@@ -414,6 +414,7 @@ pub fn forecast_series(
         new
     });
     let count = order.len();
+    let label = value_label(&params.series);
     for (index, &kind) in order.iter().enumerate() {
         reporter.check()?;
         reporter.report(ForecastProgress::Model { kind, index, count });
@@ -442,6 +443,11 @@ pub fn forecast_series(
             Ok(mut m) => {
                 m.seconds = started.elapsed().as_secs_f64();
                 m.errors = forecast_errors(actual, &m.holdout);
+                // an overflow on huge values is the method's failure, never an inf or null
+                if let Some(reason) = not_finite(&m, &label) {
+                    skipped.push((kind, reason));
+                    continue;
+                }
                 reporter.report(ForecastProgress::ModelDone {
                     model: Box::new(m.clone()),
                     done: index + 1,
@@ -457,7 +463,7 @@ pub fn forecast_series(
         return Err(ForecastError::Problem(reasons.join(" ")));
     }
     Ok(ForecastResult {
-        value_label: value_label(&params.series),
+        value_label: label,
         date_column: params.series.date.clone(),
         series,
         season,

@@ -62,6 +62,13 @@ pub enum InputError {
         period: &'static str,
         source: series::SeriesError,
     },
+    /// Infinite values, or values too large to compute with (see
+    /// [`crate::data::prep::LARGEST_VALUE`]).
+    #[error(
+        "{}. Fix or remove those rows, or choose another column",
+        crate::data::prep::not_ordinary_words(.column, *.count)
+    )]
+    NotOrdinary { column: String, count: usize },
     #[error(
         "\u{201c}{0}\u{201d} is zero in every period: there is nothing to forecast. Check the \
          value column, or count rows instead"
@@ -161,7 +168,8 @@ fn first_value(col: &Column) -> Option<String> {
     })
 }
 
-/// Numbers of a column, one per row (`None` where missing or not finite).
+/// Numbers of a column, one per row (`None` where missing or NaN). Infinite values and values
+/// larger than [`crate::data::prep::LARGEST_VALUE`] in size are refused with their count.
 pub fn read_values(df: &DataFrame, column: &str) -> Result<Vec<Option<f64>>, InputError> {
     let col = df
         .column(column)
@@ -185,6 +193,17 @@ pub fn read_values(df: &DataFrame, column: &str) -> Result<Vec<Option<f64>>, Inp
     }
     let values = col.cast(&DataType::Float64).map_err(|_| not_numeric())?;
     let values = values.f64().map_err(|_| not_numeric())?;
+    let count = values
+        .iter()
+        .flatten()
+        .filter(|v| crate::data::prep::is_not_ordinary(*v))
+        .count();
+    if count > 0 {
+        return Err(InputError::NotOrdinary {
+            column: column.to_owned(),
+            count,
+        });
+    }
     Ok(values.iter().map(|v| v.filter(|v| v.is_finite())).collect())
 }
 
@@ -382,6 +401,34 @@ mod tests {
             text.contains("not numeric") && text.contains("lots"),
             "{text}"
         );
+    }
+
+    #[test]
+    fn infinite_and_huge_values_are_refused_with_their_count() {
+        let df = frame(
+            &["2024-01-01", "2024-02-01", "2024-03-01", "2024-04-01"],
+            &[Some(1.0), Some(f64::INFINITY), Some(-2e150), Some(f64::NAN)],
+        );
+        let err = read_rows(&df, &spec()).err().expect("refused");
+        assert_eq!(
+            err,
+            InputError::NotOrdinary {
+                column: "sales".into(),
+                count: 2
+            }
+        );
+        assert_eq!(
+            err.to_string(),
+            "\u{201c}sales\u{201d} has 2 values that are not ordinary numbers (infinite, or \
+             larger than 1e150 in size). Fix or remove those rows, or choose another column"
+        );
+        // 1e150 itself is an ordinary number; NaN counts as missing
+        let df = frame(
+            &["2024-01-01", "2024-02-01", "2024-03-01"],
+            &[Some(1e150), Some(f64::NAN), Some(-1e150)],
+        );
+        let rows = read_rows(&df, &spec()).expect("rows");
+        assert_eq!(rows.values, vec![Some(1e150), None, Some(-1e150)]);
     }
 
     #[test]

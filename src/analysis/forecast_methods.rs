@@ -28,6 +28,32 @@ pub(crate) fn empty(kind: ModelKind, name: String) -> ModelForecast {
     }
 }
 
+/// Why a method's forecast cannot be shown: some number of it (forecast, 95 % range,
+/// holdout error) is infinite or undefined, which happens when the values are so large that
+/// the arithmetic overflows. `None` when every number is finite.
+pub(crate) fn not_finite(m: &ModelForecast, value: &str) -> Option<String> {
+    let bad = |v: &f64| !v.is_finite();
+    let bad_band = |b: &[(f64, f64)]| b.iter().any(|(lo, hi)| bad(lo) || bad(hi));
+    let what = if m.future.iter().any(bad) || m.holdout.iter().any(bad) {
+        "its forecast"
+    } else if bad_band(&m.future_band) || bad_band(&m.holdout_band) {
+        "its 95 % range"
+    } else if m
+        .errors
+        .is_some_and(|e| bad(&e.rmse) || bad(&e.mae) || e.mape.as_ref().is_some_and(bad))
+    {
+        "its error on the holdout"
+    } else {
+        return None;
+    };
+    Some(format!(
+        "{}: {what} of \u{201c}{value}\u{201d} grows beyond ordinary numbers (the values are \
+         too large to compute with). Rescale the column (for example to thousands) or remove \
+         the extreme rows.",
+        m.name
+    ))
+}
+
 pub(crate) fn seasonal_naive(
     y: &[f64],
     holdout: usize,

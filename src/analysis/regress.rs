@@ -12,7 +12,7 @@ pub use super::regress_explain::{CalendarPart, DriverRange, DriverValue, RegCoef
 use super::regress_explain::{add_calendar_column, driver_ranges, encode_row};
 use super::regress_fit::FittedModel;
 pub use super::regress_fit::RegModel;
-use super::regress_steps::{Setup, final_training_rows, plan, unusable};
+use super::regress_steps::{Setup, final_training_rows, plan, read_target, unusable};
 use crate::data::prep::{PrepError, Transform};
 use crate::jobs::{JobProgress, Reporter};
 use crate::metrics::regression::RegressionErrors;
@@ -251,21 +251,6 @@ pub(super) fn take_rows(df: &DataFrame, rows: &[usize]) -> Result<DataFrame, Reg
         .map_err(|e| RegressError::Problem(format!("Could not select rows: {e}")))
 }
 
-/// The target's numbers, or a message naming the column and a value that is no number.
-fn read_target(df: &DataFrame, target: &str, file: &str) -> Result<Vec<Option<f64>>, RegressError> {
-    super::forecast_input::read_values(df, target).map_err(|e| {
-        use super::forecast_input::InputError;
-        match e {
-            InputError::NotNumeric { row, example, .. } => RegressError::Problem(format!(
-                "{file}: \u{201c}{target}\u{201d} is not a number column (row {row} holds \
-                 \u{201c}{example}\u{201d}), so it cannot be predicted as an amount. For a \
-                 yes/no outcome use Predict instead."
-            )),
-            other => RegressError::Problem(format!("{file}: {other}")),
-        }
-    })
-}
-
 /// Fit `params.models` on the rows of `df` that have a target and evaluate them. `file`
 /// names the data in messages: every message but Cancelled starts with it (or with "The
 /// test file …").
@@ -298,13 +283,15 @@ fn fit_all(
         ));
     }
     let mut notes = Vec::new();
+    // a driver named twice would count twice in k-NN's distances
+    crate::data::prep::check_repeats(&params.features)?;
     let mut features: Vec<String> = Vec::new();
     for f in &params.features {
         if *f == params.target {
             notes.push(format!(
                 "\u{201c}{f}\u{201d} is what is predicted, so it was left out of the drivers."
             ));
-        } else if !features.contains(f) {
+        } else {
             features.push(f.clone());
         }
     }
@@ -335,6 +322,7 @@ fn fit_all(
     if features.is_empty() {
         return Err(RegressError::Prep(PrepError::NoFeatures));
     }
+    crate::data::prep::check_features(&df, &features)?;
     let y_all = read_target(&df, &params.target, file)?;
     let have: Vec<usize> = (0..y_all.len()).filter(|&i| y_all[i].is_some()).collect();
     let missing = y_all.len() - have.len();
@@ -380,6 +368,8 @@ fn fit_all(
                     )));
                 }
             }
+            crate::data::prep::check_features(&test_df, &features)
+                .map_err(|e| RegressError::Problem(format!("The test file {name}: {e}")))?;
             let ty = read_target(&test_df, &params.target, name)?;
             let rows: Vec<usize> = (0..ty.len()).filter(|&i| ty[i].is_some()).collect();
             if rows.is_empty() {
@@ -490,7 +480,7 @@ fn fit_all(
         };
         let references = fit.references.clone();
         Ok((
-            setup.finish(kind, fit, predictions, &eval_actual, started),
+            setup.finish(kind, fit, predictions, &eval_actual, started)?,
             references,
         ))
     };

@@ -144,6 +144,29 @@ impl FittedModel {
                 if y.is_empty() {
                     return Err(FitError::Problem("There are no training rows.".to_owned()));
                 }
+                // linfa-nn's k-d tree panics on a coordinate that is not finite (and on a
+                // strided row): refuse such rows first. The preparation refuses infinite
+                // and huge values; this is the last guard (a model file edited by hand).
+                let bad_rows = |x: ArrayView2<f64>| {
+                    x.rows()
+                        .into_iter()
+                        .filter(|r| r.iter().any(|v| !v.is_finite()))
+                        .count()
+                };
+                let bad_targets = y.iter().filter(|v| !v.is_finite()).count();
+                for (count, part) in [
+                    (bad_rows(train.view()), "training rows"),
+                    (bad_targets, "training targets"),
+                    (bad_rows(x), "predicted rows"),
+                ] {
+                    if count > 0 {
+                        return Err(FitError::Problem(format!(
+                            "Nearest neighbours cannot use {count} of the {part}: they hold \
+                             numbers that are not ordinary (infinite, or too large to compute \
+                             with). Fix or remove those rows."
+                        )));
+                    }
+                }
                 if x.nrows() <= BRUTE_FORCE_ROWS {
                     return Ok(x
                         .rows()
@@ -161,7 +184,7 @@ impl FittedModel {
                     if i % 1024 == 0 {
                         each(i)?;
                     }
-                    let found = index.k_nearest(row, k).map_err(|e| {
+                    let found = index.k_nearest(row.to_owned().view(), k).map_err(|e| {
                         FitError::Problem(format!("The neighbour search failed: {e}"))
                     })?;
                     let sum: f64 = found.iter().map(|(_, j)| y[*j]).sum();
@@ -523,6 +546,53 @@ mod tests {
         all.sort_unstable();
         assert_eq!(all, (0..23).collect::<Vec<_>>());
         assert!(parts.iter().all(|p| p.len() == 4 || p.len() == 5));
+    }
+
+    #[test]
+    fn knn_refuses_values_that_are_not_finite_instead_of_panicking() {
+        let x = Array2::from_shape_fn((30, 1), |(i, _)| i as f64);
+        let y: Vec<f64> = (0..30).map(|i| 2.0 * i as f64).collect();
+        // more rows than the brute-force search takes: the k-d tree path
+        let mut query = Array2::from_shape_fn((20, 1), |(i, _)| i as f64 + 0.25);
+        query[[7, 0]] = f64::INFINITY;
+        let err = fit_knn(x.view(), &y, 3)
+            .predict(query.view())
+            .expect_err("refused")
+            .to_string();
+        assert_eq!(
+            err,
+            "Nearest neighbours cannot use 1 of the predicted rows: they hold numbers that \
+             are not ordinary (infinite, or too large to compute with). Fix or remove those \
+             rows."
+        );
+        let mut bad = x.clone();
+        bad[[3, 0]] = f64::NAN;
+        bad[[4, 0]] = f64::NEG_INFINITY;
+        let err = fit_knn(bad.view(), &y, 3)
+            .predict(x.view())
+            .expect_err("refused")
+            .to_string();
+        assert!(err.contains("2 of the training rows"), "{err}");
+        let mut bad_y = y.clone();
+        bad_y[0] = f64::INFINITY;
+        let err = fit_knn(x.view(), &bad_y, 3)
+            .predict(x.view())
+            .expect_err("refused")
+            .to_string();
+        assert!(err.contains("1 of the training targets"), "{err}");
+    }
+
+    #[test]
+    fn knn_predicts_strided_rows_like_contiguous_ones() {
+        let x = Array2::from_shape_fn((40, 2), |(i, j)| {
+            ((i * 7 + j * 3) % 13) as f64 + 0.01 * i as f64
+        });
+        let y: Vec<f64> = (0..40).map(|i| i as f64).collect();
+        let m = fit_knn(x.view(), &y, 1);
+        // 20 queries as the rows of a transposed (column-major) array
+        let columns = Array2::from_shape_fn((2, 20), |(j, i)| x[[i, j]]);
+        let p = m.predict(columns.t()).expect("predicted");
+        assert_eq!(p, (0..20).map(|i| i as f64).collect::<Vec<_>>());
     }
 
     #[test]

@@ -150,7 +150,7 @@ impl Setup<'_> {
         predictions: Vec<f64>,
         actual: &[f64],
         started: Instant,
-    ) -> RegModelResult {
+    ) -> Result<RegModelResult, RegressError> {
         let errors = regression_errors(actual, &predictions).unwrap_or(RegressionErrors {
             rmse: f64::NAN,
             mae: f64::NAN,
@@ -184,7 +184,7 @@ impl Setup<'_> {
             intercept_std_error: f.std_errors.first().copied().unwrap_or(f64::NAN),
             intercept_p_value: f.p_values.first().copied().unwrap_or(f64::NAN),
         });
-        RegModelResult {
+        let result = RegModelResult {
             kind,
             residual_range: residual_range(actual, &predictions, errors.rmse),
             predictions,
@@ -196,8 +196,76 @@ impl Setup<'_> {
             alpha: fit.alpha,
             penalty_curve: fit.curve,
             fit_seconds: started.elapsed().as_secs_f64(),
+        };
+        match not_finite_part(&result) {
+            None => Ok(result),
+            Some(part) => Err(RegressError::Problem(format!(
+                "{} could not compute {part} for \u{201c}{}\u{201d}: the numbers grow too \
+                 large to compute with. Rescale the columns (for example to thousands) or \
+                 remove the extreme rows.",
+                kind.label(),
+                self.target
+            ))),
         }
     }
+}
+
+/// The first result of a model that is no ordinary number (an overflow on huge values), in
+/// words: "the prediction errors", "the effect of \u{201c}price\u{201d}". `None` when every
+/// number the views and the JSON report is finite.
+pub(super) fn not_finite_part(m: &RegModelResult) -> Option<String> {
+    let bad = |v: f64| !v.is_finite();
+    if m.predictions.iter().any(|v| bad(*v)) {
+        return Some("its predictions".to_owned());
+    }
+    let e = &m.errors;
+    if bad(e.rmse) || bad(e.mae) || e.mape.is_some_and(bad) {
+        return Some("its prediction errors".to_owned());
+    }
+    if m.intercept.is_some_and(bad) {
+        return Some("its starting value (intercept)".to_owned());
+    }
+    for c in &m.coefficients {
+        let interval = [c.lower, c.upper, c.std_error];
+        if bad(c.value) || interval.iter().flatten().any(|v| bad(*v)) {
+            return Some(format!("the effect of \u{201c}{}\u{201d}", c.name));
+        }
+    }
+    if bad(m.residual_range.0) || bad(m.residual_range.1) {
+        return Some("the range of its predictions".to_owned());
+    }
+    if let Some(o) = &m.ols {
+        let stats = [o.r2, o.adj_r2, o.residual_std_error, o.intercept_std_error];
+        if stats.iter().any(|v| bad(*v)) {
+            return Some("its fit statistics".to_owned());
+        }
+    }
+    if m.penalty_curve.iter().flatten().any(|v| bad(*v)) {
+        return Some("the errors of the penalties it tried".to_owned());
+    }
+    None
+}
+
+/// The target's numbers, or a message naming the column and a value that is no number.
+pub(super) fn read_target(
+    df: &DataFrame,
+    target: &str,
+    file: &str,
+) -> Result<Vec<Option<f64>>, RegressError> {
+    super::forecast_input::read_values(df, target).map_err(|e| {
+        use super::forecast_input::InputError;
+        match e {
+            InputError::NotNumeric { row, example, .. } => RegressError::Problem(format!(
+                "{file}: \u{201c}{target}\u{201d} is not a number column (row {row} holds \
+                 \u{201c}{example}\u{201d}), so it cannot be predicted as an amount. For a \
+                 yes/no outcome use Predict instead."
+            )),
+            other @ InputError::NotOrdinary { .. } => {
+                RegressError::Problem(format!("{file}: {other}."))
+            }
+            other => RegressError::Problem(format!("{file}: {other}")),
+        }
+    })
 }
 
 pub(super) fn fit_error(e: FitError) -> RegressError {
@@ -391,6 +459,63 @@ pub(super) fn unusable(df: &DataFrame, feature: &str) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn result(value: f64, rmse: f64) -> RegModelResult {
+        RegModelResult {
+            kind: RegModel::Ols,
+            predictions: vec![1.0, 2.0],
+            errors: RegressionErrors {
+                rmse,
+                mae: 0.5,
+                mape: Some(10.0),
+                r2: 0.9,
+                n: 2,
+            },
+            fitted: RegFitted {
+                transform: crate::data::prep::Transform {
+                    columns: Vec::new(),
+                },
+                model: FittedModel::Linear {
+                    intercept: 0.0,
+                    coefficients: vec![value],
+                },
+            },
+            coefficients: vec![super::super::regress_explain::RegCoefficient {
+                name: "price".into(),
+                feature: "price".into(),
+                category: None,
+                value,
+                lower: Some(value - 1.0),
+                upper: Some(value + 1.0),
+                std_error: Some(0.5),
+                t_value: Some(2.0),
+                p_value: Some(0.05),
+                sentence: String::new(),
+            }],
+            intercept: Some(3.0),
+            ols: None,
+            alpha: None,
+            penalty_curve: Vec::new(),
+            residual_range: (-1.0, 1.0),
+            fit_seconds: 0.0,
+        }
+    }
+
+    #[test]
+    fn results_that_are_not_finite_are_named() {
+        assert_eq!(not_finite_part(&result(2.0, 1.0)), None);
+        assert_eq!(
+            not_finite_part(&result(f64::INFINITY, 1.0)).as_deref(),
+            Some("the effect of \u{201c}price\u{201d}")
+        );
+        assert_eq!(
+            not_finite_part(&result(2.0, f64::NAN)).as_deref(),
+            Some("its prediction errors")
+        );
+        let mut r = result(2.0, 1.0);
+        r.predictions[1] = f64::NEG_INFINITY;
+        assert_eq!(not_finite_part(&r).as_deref(), Some("its predictions"));
+    }
 
     #[test]
     fn the_range_is_numpys_percentiles_or_rmse_for_few_rows() {

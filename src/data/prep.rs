@@ -67,6 +67,15 @@ pub enum PrepError {
     TooManyCategories(String, usize),
     #[error("\u{201c}{0}\u{201d} has negative values, so it cannot be log-transformed.")]
     NegativeForLog(String),
+    /// Infinite values, or values so large that averages and spreads overflow.
+    #[error("{}", not_ordinary_text(.column, *.count))]
+    NotOrdinary { column: String, count: usize },
+    /// A feature named more than once would weigh that column several times.
+    #[error(
+        "\u{201c}{column}\u{201d} is listed {times} times in the features; list each column \
+         once."
+    )]
+    Repeated { column: String, times: usize },
     /// The caller's stop flag was raised (a cancelled job).
     #[error("Cancelled.")]
     Stopped,
@@ -74,6 +83,66 @@ pub enum PrepError {
 
 /// Most categories a text column may have to be one-hot encoded.
 pub const MAX_CATEGORIES: usize = 50;
+
+/// The largest size of a number MarketLens computes with. Squares of numbers up to 1e150
+/// stay near 1e300, below the largest number a computer's arithmetic holds (about 1.8e308),
+/// so means, variances, standardizing, distances and least squares cannot overflow on
+/// realistic row counts; larger numbers (and infinities) are refused, never silently
+/// replaced. No real amount, count or rate comes near it.
+pub const LARGEST_VALUE: f64 = 1e150;
+
+/// Whether `v` is infinite or larger than [`LARGEST_VALUE`] in size (NaN is missing, not
+/// counted here).
+pub fn is_not_ordinary(v: f64) -> bool {
+    v.is_infinite() || v.abs() > LARGEST_VALUE
+}
+
+/// How many values of a numeric column are infinite or larger than [`LARGEST_VALUE`].
+pub fn count_not_ordinary(col: &Column) -> usize {
+    match col.cast(&DataType::Float64) {
+        Ok(c) => match c.f64() {
+            Ok(ca) => ca.iter().flatten().filter(|v| is_not_ordinary(*v)).count(),
+            Err(_) => 0,
+        },
+        Err(_) => 0,
+    }
+}
+
+/// "“income” has 2 values that are not ordinary numbers (infinite, or larger than 1e150 in
+/// size)": the first sentence of every message about such values (features, targets,
+/// forecast values), without its full stop.
+pub fn not_ordinary_words(column: &str, count: usize) -> String {
+    let (values, are, numbers) = if count == 1 {
+        ("value", "is", "an ordinary number")
+    } else {
+        ("values", "are", "ordinary numbers")
+    };
+    format!(
+        "\u{201c}{column}\u{201d} has {count} {values} that {are} not {numbers} (infinite, or \
+         larger than 1e150 in size)"
+    )
+}
+
+fn not_ordinary_text(column: &str, count: usize) -> String {
+    format!(
+        "{}. Fix or remove those rows, or leave the column out.",
+        not_ordinary_words(column, count)
+    )
+}
+
+/// Refuse a numeric column holding infinite or overly large values.
+fn check_ordinary(col: &Column) -> Result<(), PrepError> {
+    if !is_numeric(col) {
+        return Ok(());
+    }
+    match count_not_ordinary(col) {
+        0 => Ok(()),
+        count => Err(PrepError::NotOrdinary {
+            column: col.name().to_string(),
+            count,
+        }),
+    }
+}
 
 /// Fit the transform on `df` and build the design matrix.
 pub fn fit_design(
@@ -112,6 +181,7 @@ pub fn fit_transform_until(
     if features.is_empty() {
         return Err(PrepError::NoFeatures);
     }
+    check_repeats(features)?;
     let mut transforms = Vec::with_capacity(features.len());
     for name in features {
         if stop() {
@@ -125,6 +195,37 @@ pub fn fit_transform_until(
     Ok(Transform {
         columns: transforms,
     })
+}
+
+/// Refuse a feature list that names a column more than once (it would count several times).
+pub fn check_repeats(features: &[String]) -> Result<(), PrepError> {
+    for (i, name) in features.iter().enumerate() {
+        if features[..i].contains(name) {
+            continue;
+        }
+        let times = features.iter().filter(|f| *f == name).count();
+        if times > 1 {
+            return Err(PrepError::Repeated {
+                column: name.clone(),
+                times,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// The checks of [`fit_design`] on every row of `df` before it is split into training and
+/// evaluation parts, so that a message counts the whole file's values: each feature listed
+/// once, and no numeric feature holding infinite or overly large values. Columns that do not
+/// exist are left to the fit (which names them).
+pub fn check_features(df: &DataFrame, features: &[String]) -> Result<(), PrepError> {
+    check_repeats(features)?;
+    for name in features {
+        if let Ok(col) = df.column(name) {
+            check_ordinary(col)?;
+        }
+    }
+    Ok(())
 }
 
 fn is_numeric(col: &Column) -> bool {
@@ -155,6 +256,7 @@ pub const MISSING: &str = "(missing)";
 
 fn fit_column(col: &Column, options: &PrepOptions) -> Result<ColumnTransform, PrepError> {
     let name = col.name().to_string();
+    check_ordinary(col)?;
     if is_numeric(col) {
         let log = options.log_columns.contains(&name);
         let mut present: Vec<f64> = numeric_values(col).into_iter().flatten().collect();
@@ -245,6 +347,7 @@ pub fn apply_until(
                 let col = df
                     .column(name)
                     .map_err(|_| PrepError::NoSuchColumn(name.clone()))?;
+                check_ordinary(col)?;
                 let values = numeric_values(col)
                     .into_iter()
                     .map(|v| {
@@ -362,6 +465,112 @@ mod tests {
         assert_eq!(
             fit_design(&frame(), &[], &opts).err(),
             Some(PrepError::NoFeatures)
+        );
+    }
+
+    fn hostile() -> DataFrame {
+        DataFrame::new(
+            5,
+            vec![
+                Column::new(
+                    "income".into(),
+                    [
+                        Some(10.0),
+                        Some(f64::INFINITY),
+                        Some(-1e308),
+                        None,
+                        Some(f64::NAN),
+                    ],
+                ),
+                Column::new("age".into(), [30.0, 40.0, 50.0, 1e150, -1e150]),
+                Column::new("channel".into(), ["Web", "App", "Web", "Store", "App"]),
+            ],
+        )
+        .expect("frame")
+    }
+
+    #[test]
+    fn infinite_and_huge_values_are_refused_with_column_and_count() {
+        let opts = PrepOptions {
+            standardize: true,
+            ..Default::default()
+        };
+        let err = fit_design(&hostile(), &["age".into(), "income".into()], &opts)
+            .err()
+            .expect("refused");
+        assert_eq!(
+            err,
+            PrepError::NotOrdinary {
+                column: "income".into(),
+                count: 2
+            }
+        );
+        assert_eq!(
+            err.to_string(),
+            "\u{201c}income\u{201d} has 2 values that are not ordinary numbers (infinite, or \
+             larger than 1e150 in size). Fix or remove those rows, or leave the column out."
+        );
+        // exactly 1e150 is still an ordinary number; the matrix is finite
+        let d = fit_design(&hostile(), &["age".into(), "channel".into()], &opts).expect("design");
+        assert!(d.x.iter().all(|v| v.is_finite()), "{:?}", d.x);
+        // the whole-file check counts the same, and one value reads in the singular
+        let one = DataFrame::new(
+            2,
+            vec![Column::new("spend".into(), [1.0, f64::NEG_INFINITY])],
+        )
+        .expect("frame");
+        assert_eq!(
+            check_features(&one, &["spend".into()])
+                .err()
+                .map(|e| e.to_string()),
+            Some(
+                "\u{201c}spend\u{201d} has 1 value that is not an ordinary number (infinite, \
+                 or larger than 1e150 in size). Fix or remove those rows, or leave the column \
+                 out."
+                    .to_owned()
+            )
+        );
+    }
+
+    #[test]
+    fn applying_to_new_data_with_infinite_values_is_refused() {
+        let opts = PrepOptions {
+            standardize: true,
+            ..Default::default()
+        };
+        let d = fit_design(&frame(), &["spend".into()], &opts).expect("design");
+        let new = DataFrame::new(
+            3,
+            vec![Column::new("spend".into(), [5.0, f64::INFINITY, 1e200])],
+        )
+        .expect("frame");
+        assert_eq!(
+            apply(&new, &d.transform).err(),
+            Some(PrepError::NotOrdinary {
+                column: "spend".into(),
+                count: 2
+            })
+        );
+    }
+
+    #[test]
+    fn a_feature_listed_twice_is_refused() {
+        let features: Vec<String> = ["channel", "spend", "spend", "channel", "spend"]
+            .map(String::from)
+            .to_vec();
+        let err = fit_design(&frame(), &features, &PrepOptions::default())
+            .err()
+            .expect("refused");
+        assert_eq!(
+            err.to_string(),
+            "\u{201c}channel\u{201d} is listed 2 times in the features; list each column once."
+        );
+        assert_eq!(
+            check_features(&frame(), &["spend".into(), "spend".into(), "spend".into()]).err(),
+            Some(PrepError::Repeated {
+                column: "spend".into(),
+                times: 3
+            })
         );
     }
 }
