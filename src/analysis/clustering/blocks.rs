@@ -173,7 +173,9 @@ mod tests {
     fn a_cancelled_pass_says_so() {
         let token = CancelToken::new();
         token.cancel();
-        let r = par_blocks(10 * BLOCK, &mut [] as &mut [u8], &token, |range, _| range.len());
+        let r = par_blocks(10 * BLOCK, &mut [] as &mut [u8], &token, |range, _| {
+            range.len()
+        });
         assert_eq!(r, Err(Cancelled));
     }
 }

@@ -62,7 +62,11 @@ pub(super) fn sq_dist<const D: usize>(a: &[f64], b: &[f64]) -> f64 {
 
 /// The nearest of the centres (row after row in `centres`) and the squared distance to it.
 #[inline(always)]
-pub(super) fn nearest_centre<const D: usize>(row: &[f64], centres: &[f64], d: usize) -> (usize, f64) {
+pub(super) fn nearest_centre<const D: usize>(
+    row: &[f64],
+    centres: &[f64],
+    d: usize,
+) -> (usize, f64) {
     let mut best = (0, f64::INFINITY);
     for (j, c) in centres.chunks_exact(d).enumerate() {
         let s = sq_dist::<D>(row, c);
@@ -106,12 +110,7 @@ impl Pass {
     }
 }
 
-fn assign_block<const D: usize>(
-    x: &[f64],
-    d: usize,
-    centres: &[f64],
-    labels: &mut [u32],
-) -> Pass {
+fn assign_block<const D: usize>(x: &[f64], d: usize, centres: &[f64], labels: &mut [u32]) -> Pass {
     let k = centres.len() / d;
     let mut pass = Pass::zero(k, d);
     for (row, label) in x.chunks_exact(d).zip(labels.iter_mut()) {
@@ -168,20 +167,20 @@ pub fn update(
                 break; // duplicates only: nothing to move
             }
             let from = labels[i] as usize;
-            let row = rows.row(i);
-            for t in 0..d {
-                pass.sums[from * d + t] -= row[t];
-                pass.sums[c * d + t] = row[t];
+            for (t, v) in rows.row(i).iter().enumerate() {
+                pass.sums[from * d + t] -= v;
+                pass.sums[c * d + t] = *v;
             }
             pass.counts[from] -= 1;
             pass.counts[c] = 1;
         }
     }
     let mut centres = old.to_vec();
-    for (c, &count) in pass.counts.iter().enumerate() {
+    let per_centre = centres.chunks_exact_mut(d).zip(pass.sums.chunks_exact(d));
+    for ((centre, sums), &count) in per_centre.zip(&pass.counts) {
         if count > 0 {
-            for t in 0..d {
-                centres[c * d + t] = pass.sums[c * d + t] / count as f64;
+            for (c, s) in centre.iter_mut().zip(sums) {
+                *c = s / count as f64;
             }
         }
     }

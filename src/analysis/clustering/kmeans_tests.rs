@@ -37,14 +37,7 @@ fn lloyd_from_given_centres_matches_scikit_learn() {
     let cancel = CancelToken::new();
     let tol = tolerance(&rows, &cancel).expect("runs");
     let start = rows.block(0..4).to_vec();
-    let fit = lloyd(
-        &rows,
-        start,
-        (300, tol, 0.0),
-        &cancel,
-        &mut no_progress(),
-    )
-    .expect("runs");
+    let fit = lloyd(&rows, start, (300, tol, 0.0), &cancel, &mut no_progress()).expect("runs");
     let labels: String = fit.labels.iter().map(|l| l.to_string()).collect();
     assert_eq!(
         labels,
@@ -54,12 +47,24 @@ fn lloyd_from_given_centres_matches_scikit_learn() {
          312311031312331031312331031312331031312"
     );
     assert_eq!(fit.history.len(), 8, "iterations");
-    assert!((fit.inertia - 1776.8290394962034).abs() < 1e-9, "{}", fit.inertia);
+    assert!(
+        (fit.inertia - 1776.8290394962034).abs() < 1e-9,
+        "{}",
+        fit.inertia
+    );
     let expected = [
-        [-2.8744300729342003, 0.13910820859057416, 0.07810414776222546],
+        [
+            -2.8744300729342003,
+            0.13910820859057416,
+            0.07810414776222546,
+        ],
         [6.1314610347583685, 2.448521373826573, 0.25915623424636314],
         [10.942533445294885, 3.074917223229181, 0.016497003220120265],
-        [1.6780629477637197, 0.40402464818186523, -0.13367063256618292],
+        [
+            1.6780629477637197,
+            0.40402464818186523,
+            -0.13367063256618292,
+        ],
     ];
     for (got, want) in fit.centres.chunks(3).zip(expected) {
         for (g, w) in got.iter().zip(want) {
@@ -67,7 +72,11 @@ fn lloyd_from_given_centres_matches_scikit_learn() {
         }
     }
     // the inertia falls at every iteration
-    assert!(fit.history.windows(2).all(|w| w[1] <= w[0]), "{:?}", fit.history);
+    assert!(
+        fit.history.windows(2).all(|w| w[1] <= w[0]),
+        "{:?}",
+        fit.history
+    );
 }
 
 #[test]
@@ -125,7 +134,8 @@ fn greedy_kmeans_plus_plus_starts_in_every_group() {
     for seed in 0..20 {
         let mut rng = Xoshiro256Plus::seed_from_u64(seed);
         let c = kmeans_plus_plus(&rows, 4, &mut rng, &CancelToken::new()).expect("runs");
-        let mut groups: Vec<(bool, bool)> = c.chunks(2).map(|p| (p[0] > 50.0, p[1] > 50.0)).collect();
+        let mut groups: Vec<(bool, bool)> =
+            c.chunks(2).map(|p| (p[0] > 50.0, p[1] > 50.0)).collect();
         groups.sort_unstable();
         groups.dedup();
         assert_eq!(groups.len(), 4, "seed {seed}: {c:?}");
@@ -203,7 +213,11 @@ fn after_settling_centres_are_means_and_rows_are_in_the_nearest_segment() {
         let centres = rows_of(&fit.centres, 3);
         let labels: Vec<usize> = fit.labels.iter().map(|&l| l as usize).collect();
         // the rule saved models use
-        assert_eq!(crate::metrics::nearest(x.view(), centres.view()).0, labels, "seed {seed}");
+        assert_eq!(
+            crate::metrics::nearest(x.view(), centres.view()).0,
+            labels,
+            "seed {seed}"
+        );
         for c in 0..6 {
             let mine: Vec<usize> = (0..rows.n).filter(|&i| labels[i] == c).collect();
             for t in 0..3 {
@@ -212,7 +226,11 @@ fn after_settling_centres_are_means_and_rows_are_in_the_nearest_segment() {
             }
         }
         let exact = crate::metrics::inertia(x.view(), centres.view(), &labels);
-        assert!((fit.inertia - exact).abs() < 1e-9 * exact, "{} vs {exact}", fit.inertia);
+        assert!(
+            (fit.inertia - exact).abs() < 1e-9 * exact,
+            "{} vs {exact}",
+            fit.inertia
+        );
     }
     // scikit-learn's rule stopped early at least once, and settling fixed it
     assert!(settled > 0);

@@ -24,6 +24,9 @@ use crate::jobs::{CancelToken, Cancelled};
 /// so that rounding in the bounds can never keep a row out of a nearer segment.
 const SAFE: f64 = 1.0 - 1e-9;
 
+/// Rows that changed segment: (row, from, to), in row order.
+type Moves = Vec<(usize, usize, usize)>;
+
 /// Settling passes before falling back to plain iterations (each pass lowers the inertia,
 /// so this is only a guard against rounding going round in circles).
 const MAX_SETTLING: usize = 300;
@@ -59,7 +62,11 @@ pub fn lloyd(
     for iteration in 1..=max_iter.max(1) {
         let mut pass = assign(rows, &centres, &mut labels, cancel)?;
         let new = update(rows, &centres, &labels, &mut pass, cancel)?;
-        let shift: f64 = new.iter().zip(&centres).map(|(a, b)| (a - b) * (a - b)).sum();
+        let shift: f64 = new
+            .iter()
+            .zip(&centres)
+            .map(|(a, b)| (a - b) * (a - b))
+            .sum();
         history.push(pass.inertia);
         on_iteration(iteration, pass.inertia, &new);
         if pass.changed == 0 {
@@ -104,7 +111,7 @@ pub fn lloyd(
 /// caller iterates on).
 fn settle(
     rows: &Rows,
-    centres: &mut Vec<f64>,
+    centres: &mut [f64],
     labels: &mut [u32],
     cancel: &CancelToken,
 ) -> Result<Option<(f64, usize)>, Cancelled> {
@@ -128,7 +135,7 @@ fn settle(
         let moved: Vec<f64> = (0..k)
             .map(|c| sq_dist::<0>(&new[c * d..(c + 1) * d], &centres[c * d..(c + 1) * d]).sqrt())
             .collect();
-        *centres = new;
+        centres.copy_from_slice(&new);
         let (_, moves) = bounded_pass(rows, centres, labels, &mut bounds, Some(&moved), cancel)?;
         passes += 1;
         if moves.is_empty() {
@@ -162,13 +169,16 @@ fn bounded_pass(
     bounds: &mut [[f64; 2]],
     moved: Option<&[f64]>,
     cancel: &CancelToken,
-) -> Result<(Pass, Vec<(usize, usize, usize)>), Cancelled> {
+) -> Result<(Pass, Moves), Cancelled> {
     let d = rows.d;
     let k = centres.len() / d;
     let parts = par_blocks2(rows.n, labels, bounds, cancel, |range, labels, bounds| {
         let first = range.start;
         let x = rows.block(range);
-        by_width!(d, bounded_block(x, d, first, centres, moved, labels, bounds))
+        by_width!(
+            d,
+            bounded_block(x, d, first, centres, moved, labels, bounds)
+        )
     })?;
     let mut total = Pass::zero(k, d);
     let mut moves = Vec::new();
@@ -204,8 +214,6 @@ fn two_nearest<const D: usize>(row: &[f64], centres: &[f64], d: usize) -> (usize
     }
     (best, first, second)
 }
-
-type Moves = Vec<(usize, usize, usize)>;
 
 fn bounded_block<const D: usize>(
     x: &[f64],
