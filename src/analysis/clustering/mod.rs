@@ -1,13 +1,18 @@
-//! The clustering algorithms behind segmentation: K-Means (linfa-clustering, one Lloyd
-//! iteration per call for live progress), Gaussian mixture (linfa-clustering) and Ward
+//! The clustering algorithms behind segmentation: K-Means (our own Lloyd iterations on
+//! every core, kmeans.rs, with live progress), Gaussian mixture (linfa-clustering) and Ward
 //! (kodama), all seeded, all returning the same [`KMeansFit`].
+
+pub mod blocks;
+pub mod kmeans;
+pub mod lloyd;
 
 use linfa::DatasetBase;
 use linfa::traits::Fit;
-use linfa_clustering::{KMeans, KMeansInit};
 use ndarray::{Array2, ArrayView2, Axis};
 use rand_xoshiro::Xoshiro256Plus;
 use rand_xoshiro::rand_core::{RngCore, SeedableRng};
+
+use blocks::Rows;
 
 use super::segment::{SegmentError, SegmentParams, SegmentProgress};
 use super::segment_map::sample_rows;
@@ -41,7 +46,8 @@ pub struct Mixture {
     pub covariances: Vec<Vec<f64>>,
 }
 
-/// k-means with `n_init` k-means++ starts (seeded), each run one Lloyd iteration at a time.
+/// k-means with `n_init` k-means++ starts (seeded), each run to convergence by Lloyd
+/// iterations (kmeans.rs); the start with the lowest inertia is kept.
 pub fn kmeans(
     x: ArrayView2<f64>,
     params: &SegmentParams,
@@ -53,6 +59,11 @@ pub fn kmeans(
 
 /// [`kmeans`], also sending the current segment of each `preview` row (the map sample) with
 /// every progress event, so the map recolours while K-Means converges.
+///
+/// Convergence follows scikit-learn (see kmeans.rs): no row changes segment, or the centres
+/// move by a squared distance of at most 1e-4 × the mean column variance;
+/// `params.tolerance` keeps its meaning as a Euclidean centre movement below which we stop
+/// too (its default, 1e-6, is far below scikit-learn's rule on standardized data).
 pub fn kmeans_with_preview(
     x: ArrayView2<f64>,
     params: &SegmentParams,
@@ -61,65 +72,60 @@ pub fn kmeans_with_preview(
     reporter: &Reporter<SegmentProgress>,
 ) -> Result<KMeansFit, SegmentError> {
     check_k(x, k)?;
-    let dataset = DatasetBase::from(x);
+    let d = x.ncols();
+    let rows = Rows::new(x);
+    let cancel = reporter.cancel_token();
+    let tol = kmeans::tolerance(&rows, &cancel)?;
     let mut seeds = Xoshiro256Plus::seed_from_u64(params.seed);
-    let mut best: Option<KMeansFit> = None;
+    let mut best: Option<(usize, lloyd::Start)> = None;
     let mut step = 0u64;
     for init in 0..params.n_init.max(1) {
-        let rng = Xoshiro256Plus::seed_from_u64(seeds.next_u64());
-        let mut init_method = KMeansInit::KMeansPlusPlus;
-        let mut centroids: Array2<f64> = Array2::zeros((k, x.ncols()));
-        let mut history = Vec::new();
-        for iteration in 1..=params.max_iter.max(1) {
-            reporter.check()?;
+        let mut rng = Xoshiro256Plus::seed_from_u64(seeds.next_u64());
+        let start = kmeans::kmeans_plus_plus(&rows, k, &mut rng, &cancel)?;
+        let mut on_iteration = |iteration: u64, inertia: f64, centres: &[f64]| {
             step += 1;
-            // one Lloyd step: assign to the nearest centroid, move centroids to the means
-            let model = KMeans::params_with_rng(k, rng.clone())
-                .n_runs(1)
-                .max_n_iterations(1)
-                .tolerance(params.tolerance)
-                .init_method(init_method)
-                .fit(&dataset)
-                .map_err(|e| SegmentError::Algorithm(e.to_string()))?;
-            let new = model.centroids().clone();
-            let shift = if iteration == 1 {
-                f64::INFINITY
-            } else {
-                (&new - &centroids).mapv(|v| v * v).sum().sqrt()
-            };
-            centroids = new;
-            let (labels, dists) = nearest(x, centroids.view());
-            let current: f64 = dists.iter().sum();
-            history.push(current);
-            reporter.report_throttled(|| SegmentProgress::Iteration {
-                init,
-                n_init: params.n_init,
-                iteration,
-                step,
-                max_iter: params.max_iter,
-                inertia: current,
-                centroids: centroids.clone(),
-                map_labels: preview.map_or_else(Vec::new, |p| nearest(p, centroids.view()).0),
-            });
-            init_method = KMeansInit::Precomputed(centroids.clone());
-            if shift < params.tolerance || iteration == params.max_iter {
-                let better = best.as_ref().is_none_or(|b| current < b.inertia);
-                if better {
-                    best = Some(KMeansFit {
-                        k,
-                        labels,
-                        centroids: centroids.clone(),
-                        inertia: current,
-                        history: history.clone(),
-                        best_init: init,
-                        mixture: None,
-                    });
+            reporter.report_throttled(|| {
+                let centroids = centre_array(centres, d);
+                SegmentProgress::Iteration {
+                    init,
+                    n_init: params.n_init,
+                    iteration,
+                    step,
+                    max_iter: params.max_iter,
+                    inertia,
+                    map_labels: preview.map_or_else(Vec::new, |p| nearest(p, centroids.view()).0),
+                    centroids,
                 }
-                break;
-            }
+            });
+        };
+        let run = lloyd::lloyd(
+            &rows,
+            start,
+            (params.max_iter, tol, params.tolerance),
+            &cancel,
+            &mut on_iteration,
+        )?;
+        if best.as_ref().is_none_or(|(_, b)| run.inertia < b.inertia) {
+            best = Some((init, run));
         }
     }
-    best.ok_or_else(|| SegmentError::Algorithm("no start finished".to_owned()))
+    let (best_init, run) =
+        best.ok_or_else(|| SegmentError::Algorithm("no start finished".to_owned()))?;
+    Ok(KMeansFit {
+        k,
+        labels: run.labels.iter().map(|&l| l as usize).collect(),
+        centroids: centre_array(&run.centres, d),
+        inertia: run.inertia,
+        history: run.history,
+        best_init,
+        mixture: None,
+    })
+}
+
+/// k × d centres, row after row, as an array.
+fn centre_array(centres: &[f64], d: usize) -> Array2<f64> {
+    let d = d.max(1);
+    Array2::from_shape_fn((centres.len() / d, d), |(i, j)| centres[i * d + j])
 }
 
 /// A Gaussian mixture (linfa-clustering, full covariances, k-means start), `n_init` seeded
