@@ -39,7 +39,10 @@ fn start_scan(harness: &mut Harness<'static, MarketLensApp>) -> String {
         .get_by_label("Find the best number of segments")
         .click();
     harness.step();
-    assert!(harness.state().state.seg.scan_job.is_some(), "the scan started");
+    assert!(
+        harness.state().state.seg.scan_job.is_some(),
+        "the scan started"
+    );
     wait_until(harness, "the first k", |app| {
         app.state
             .seg
@@ -48,11 +51,15 @@ fn start_scan(harness: &mut Harness<'static, MarketLensApp>) -> String {
             .is_some_and(|j| j.latest().is_some())
     });
     let shown = harness
-        .get_by_label_contains("Trying k = ")
-        .accesskit_node()
-        .label()
+        .state()
+        .state
+        .seg
+        .scan_job
+        .as_ref()
+        .and_then(|j| j.latest())
+        .map(marketlens::jobs::JobProgress::describe)
         .unwrap_or_default();
-    // "Trying k = 3 of 2…10", with its bar and a Cancel button beside it
+    // "Trying k = 3 of 2…10", shown with its bar and a Cancel button beside it
     let k: usize = shown
         .trim_start_matches("Trying k = ")
         .split_whitespace()
@@ -60,7 +67,8 @@ fn start_scan(harness: &mut Harness<'static, MarketLensApp>) -> String {
         .and_then(|w| w.parse().ok())
         .expect("k in the progress text");
     assert!((2..=10).contains(&k), "{shown}");
-    assert!(shown.contains(&format!("Trying k = {k} of 2\u{2026}10")), "{shown}");
+    assert_eq!(shown, format!("Trying k = {k} of 2\u{2026}10"));
+    harness.get_by_label_contains(&shown);
     harness.get_by_label("Cancel");
     shown
 }
@@ -93,7 +101,10 @@ fn the_k_scan_shows_each_k_and_stops_on_cancel() {
         .as_ref()
         .and_then(|j| j.latest())
         .and_then(marketlens::jobs::JobProgress::fraction);
-    assert!(fraction.is_some_and(|f| (0.0..1.0).contains(&f)), "{fraction:?}");
+    assert!(
+        fraction.is_some_and(|f| (0.0..1.0).contains(&f)),
+        "{fraction:?}"
+    );
     harness.get_by_label("Cancel").click();
     harness.step();
     assert_scan_stopped(&mut harness);
@@ -121,7 +132,10 @@ fn trained_with_knn() -> Harness<'static, MarketLensApp> {
     assert!(harness.state().state.cls.job.is_some(), "training started");
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
     while harness.state().state.cls.job.is_some() {
-        assert!(std::time::Instant::now() < deadline, "training did not finish");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "training did not finish"
+        );
         std::thread::sleep(std::time::Duration::from_millis(10));
         harness.step();
     }
@@ -149,7 +163,14 @@ fn drivers_are_measured_after_the_results_are_shown_and_can_be_stopped() {
     harness.state_mut().state.cls.selected = knn;
     harness.get_by_label("What drives it").click();
     harness.run_steps(2);
-    if harness.state().state.cls.result.as_ref().expect("result").models[knn]
+    if harness
+        .state()
+        .state
+        .cls
+        .result
+        .as_ref()
+        .expect("result")
+        .models[knn]
         .drivers
         .is_empty()
     {
@@ -166,11 +187,20 @@ fn drivers_are_measured_after_the_results_are_shown_and_can_be_stopped() {
     harness.get_by_label_contains("Stopped measuring what drives the score");
     // the results stay; the page offers to measure again, which fills in the bars
     assert!(harness.state().state.cls.result.is_some());
-    let measured = !harness.state().state.cls.result.as_ref().expect("result").models[knn]
+    let measured = !harness
+        .state()
+        .state
+        .cls
+        .result
+        .as_ref()
+        .expect("result")
+        .models[knn]
         .drivers
         .is_empty();
     if !measured {
-        harness.get_by_label("Measure what drives the score").click();
+        harness
+            .get_by_label("Measure what drives the score")
+            .click();
         harness.step();
         assert!(harness.state().state.cls.drivers_job.is_some());
         wait_until(&mut harness, "measuring", |app| {
@@ -203,7 +233,14 @@ fn esc_stops_measuring_the_drivers_and_keeps_the_results() {
 #[test]
 fn a_new_training_run_replaces_the_measuring_of_the_old_one() {
     let mut harness = trained_with_knn();
-    let first_run = harness.state().state.cls.result.as_ref().expect("result").run;
+    let first_run = harness
+        .state()
+        .state
+        .cls
+        .result
+        .as_ref()
+        .expect("result")
+        .run;
     harness.get_by_label("Train").click();
     harness.step();
     let cls = &harness.state().state.cls;

@@ -143,7 +143,10 @@ pub enum ClassifyProgress {
     },
     /// Measuring what drives the score (when `ClassifyParams::importance` asks for it here
     /// rather than on a job of its own): `within` is the share done, 0..=1.
-    Importance { stage: Stage, within: f32 },
+    Importance {
+        stage: Stage,
+        within: f32,
+    },
 }
 
 impl JobProgress for ClassifyProgress {

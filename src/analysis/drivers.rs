@@ -397,7 +397,9 @@ impl JobProgress for DriversProgress {
             DriversProgress::Measuring { model, .. } => {
                 format!("Measuring what drives the score: {}", model.label())
             }
-            DriversProgress::Measured { .. } => "Measuring what drives the score\u{2026}".to_owned(),
+            DriversProgress::Measured { .. } => {
+                "Measuring what drives the score\u{2026}".to_owned()
+            }
         }
     }
 }

@@ -149,9 +149,13 @@ fn a_trained_forest_ranks_its_strong_columns_as_before() {
         class_weights: false,
         stop: &|| false,
     };
-    let fitted = fit_model(ModelKind::Forest, train_x.view(), &y[..1600], &setup, &mut |_| {
-        Ok(())
-    })
+    let fitted = fit_model(
+        ModelKind::Forest,
+        train_x.view(),
+        &y[..1600],
+        &setup,
+        &mut |_| Ok(()),
+    )
     .expect("forest");
     let eval_y = &y[1600..];
     let reference = sequential_reference(&fitted, &eval_x, eval_y, &transform, 5);
@@ -210,7 +214,10 @@ fn a_stop_request_cancels_it() {
     let (x, y, transform) = data(600, 2);
     let input = ImportanceInput::new(true_model(), &x, &y, &transform, 4);
     let result = permutation_importance(&input, &|| true, &|_| {});
-    assert!(matches!(result, Err(ImportanceError::Cancelled)), "{result:?}");
+    assert!(
+        matches!(result, Err(ImportanceError::Cancelled)),
+        "{result:?}"
+    );
 }
 
 #[test]

@@ -288,7 +288,12 @@ impl MarketLensApp {
         let models: Vec<_> = result
             .models
             .iter()
-            .map(|m| (m.kind, m.importance.clone().filter(|_| m.drivers.is_empty())))
+            .map(|m| {
+                (
+                    m.kind,
+                    m.importance.clone().filter(|_| m.drivers.is_empty()),
+                )
+            })
             .collect();
         if models.iter().all(|(_, input)| input.is_none()) {
             return;

@@ -11,9 +11,9 @@ use crate::analysis::drivers::{Coefficient, Driver, ImportanceInput};
 use crate::app::{AppState, Command};
 use crate::chart::analyses::classify::meaning;
 use crate::cli::thousands;
-use crate::jobs::JobProgress;
 use crate::data::Dataset;
 use crate::data::prep::Transform;
+use crate::jobs::JobProgress;
 
 /// At most this many bars per chart and rows in the table.
 const TOP: usize = 15;
@@ -99,7 +99,11 @@ fn not_measured_ui(
     }
     match &st.cls.drivers_job {
         Some(job) if job.run == result.run => {
-            let fraction = job.handle.latest().and_then(|p| p.fraction()).unwrap_or(0.0);
+            let fraction = job
+                .handle
+                .latest()
+                .and_then(|p| p.fraction())
+                .unwrap_or(0.0);
             ui.add(egui::ProgressBar::new(fraction).show_percentage());
             weak(
                 ui,
@@ -145,9 +149,7 @@ fn sample_note(input: &ImportanceInput, drivers: &[Driver]) -> String {
     let shuffles = if fewest == most {
         format!("each column shuffled {fewest} times")
     } else {
-        format!(
-            "each column shuffled {fewest} times, up to {most} where columns were close"
-        )
+        format!("each column shuffled {fewest} times, up to {most} where columns were close")
     };
     format!("{rows}, {shuffles}.")
 }
