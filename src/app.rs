@@ -114,6 +114,8 @@ pub enum Command {
     FindSegments,
     CancelSegments,
     ScanK,
+    /// Stop the k scan (a running segmentation goes on).
+    CancelScan,
     /// Save the input rows with their segment names (`true`) or the profile table.
     ExportSegments(bool),
     /// Pick the export file with the system dialog.
@@ -123,6 +125,9 @@ pub enum Command {
     SetPositive(Option<String>),
     Train,
     CancelTraining,
+    /// Measure what drives each model's score again (after it was stopped), or stop it.
+    MeasureDrivers,
+    CancelDrivers,
     /// Save the at-risk list (rows at or above the chosen probability).
     ExportAtRisk,
     /// Pick the Predict tab's test file with the system dialog.
@@ -305,6 +310,7 @@ impl MarketLensApp {
                 }
             }
             Command::ScanK => self.start_scan(),
+            Command::CancelScan => self.cancel_scan(),
             Command::ExportSegments(rows) => self.start_export(rows),
             Command::ChooseExportPath => self.choose_export_path(),
             Command::SetTarget(col) => {
@@ -322,6 +328,8 @@ impl MarketLensApp {
             }
             Command::Train => self.start_training(),
             Command::CancelTraining => self.cancel_training(),
+            Command::MeasureDrivers => self.start_drivers(),
+            Command::CancelDrivers => self.cancel_drivers(),
             Command::ExportAtRisk => self.start_risk_export(),
             Command::ChooseTestFile => self.choose_test_file(),
             Command::RefreshSeries => self.refresh_series(),
@@ -562,6 +570,7 @@ impl eframe::App for MarketLensApp {
             || self.state.seg.job.is_some()
             || self.state.seg.scan_job.is_some()
             || self.state.cls.job.is_some()
+            || self.state.cls.drivers_job.is_some()
             || self.state.fc.job.is_some()
             || self.state.fc.preview_job.is_some()
             || self.state.reg.job.is_some()

@@ -9,7 +9,7 @@ use polars::prelude::*;
 
 pub use super::classify_fit::ranked_rows;
 use super::classify_fit::{Run, one_class_target, oversample, plan_training, take_rows};
-use super::drivers::{Coefficient, Driver};
+use super::drivers::{Coefficient, Driver, ImportanceInput};
 use super::models::{Fitted, ModelKind, ModelSettings};
 use super::target::{Target, TargetError, read_target};
 use crate::data::prep::{PrepError, PrepOptions, Transform};
@@ -56,7 +56,9 @@ pub struct ClassifyParams {
     pub settings: ModelSettings,
     pub imbalance: Imbalance,
     pub prep: PrepOptions,
-    /// Compute permutation importance (one rescoring per feature).
+    /// Measure permutation importance while training (the CLI). The window leaves it off and
+    /// measures it on a job of its own after showing the results
+    /// ([`crate::analysis::drivers::measure_drivers`] with each model's `importance`).
     pub importance: bool,
 }
 
@@ -139,10 +141,11 @@ pub enum ClassifyProgress {
         /// How far the stage had got (0..=1), so the progress bar does not jump back.
         within: f32,
     },
+    /// Measuring what drives the score (when `ClassifyParams::importance` asks for it here
+    /// rather than on a job of its own): `within` is the share done, 0..=1.
     Importance {
         stage: Stage,
-        done: usize,
-        total: usize,
+        within: f32,
     },
 }
 
@@ -151,9 +154,9 @@ impl JobProgress for ClassifyProgress {
         let at = |s: &Stage, within: f32| Some((s.index as f32 + within.min(1.0)) / s.of as f32);
         match self {
             ClassifyProgress::Preparing => None,
-            ClassifyProgress::Importance { stage, done, total } => {
+            ClassifyProgress::Importance { stage, within } => {
                 // the last stretch of the model's last stage
-                at(stage, 0.9 + 0.1 * *done as f32 / (*total).max(1) as f32)
+                at(stage, 0.9 + 0.1 * within.clamp(0.0, 1.0))
             }
             ClassifyProgress::Started(s) => at(s, 0.0),
             ClassifyProgress::Roc { stage, within, .. } => at(stage, *within),
@@ -187,8 +190,8 @@ impl JobProgress for ClassifyProgress {
                 format!("{}: {done} of {total} trees", which(stage))
             }
             ClassifyProgress::Roc { stage, auc, .. } => format!("{}: AUC {auc:.3}", which(stage)),
-            ClassifyProgress::Importance { done, total, .. } => {
-                format!("Measuring what drives the score: {done} of {total} features")
+            ClassifyProgress::Importance { stage, .. } => {
+                format!("{}: measuring what drives the score", which(stage))
             }
         }
     }
@@ -216,7 +219,11 @@ pub struct ModelResult {
     /// (iteration, loss) of the last logistic fit.
     pub loss_curve: Vec<[f64; 2]>,
     pub coefficients: Vec<Coefficient>,
+    /// Empty until measured (see `ClassifyParams::importance`).
     pub drivers: Vec<Driver>,
+    /// What the drivers are measured with: the model as evaluated and a sample of its
+    /// held-out rows (None when those rows hold a single outcome).
+    pub importance: Option<std::sync::Arc<ImportanceInput>>,
     pub note: Option<String>,
     /// The model trained on the training part (all rows for cross-validation).
     pub fitted: Fitted,

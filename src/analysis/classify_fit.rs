@@ -2,6 +2,7 @@
 //! live loss and ROC events, and the evaluation of one model over the whole plan.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::Instant;
 
 use ndarray::Array2;
@@ -11,7 +12,7 @@ use super::classify::{
     ClassifyError, ClassifyParams, ClassifyProgress, Evaluation, Imbalance, LIVE_ROC_POINTS,
     ModelResult, Stage,
 };
-use super::drivers::{coefficients, permutation_importance};
+use super::drivers::{ImportanceError, ImportanceInput, coefficients, permutation_importance};
 use super::models::{Fitted, ModelKind, TrainEvent, TrainSetup, fit_model};
 use super::target::{SplitMix64, Target, stratified_folds, stratified_split};
 use crate::data::prep::{Transform, apply_until, fit_design_until};
@@ -354,38 +355,36 @@ impl Run<'_> {
             .coefficients()
             .map(|m| coefficients(m, &fit.transform, &fit.names))
             .unwrap_or_default();
-        let token = self.reporter.cancel_token();
-        let drivers = if self.params.importance {
-            permutation_importance(
-                &held_out.fitted,
-                &held_out.eval_x,
-                held_out_y,
-                &held_out.transform,
-                self.params.seed,
-                &|| token.is_cancelled(),
-                &mut |done, total| {
-                    self.reporter.check()?;
-                    let last = Stage {
-                        index: (model_index + 1) * self.stages_per_model - 1,
-                        of: self.params.models.len() * self.stages_per_model,
-                        model: kind,
-                        model_index,
-                        fold: None,
-                    };
-                    self.reporter.report(ClassifyProgress::Importance {
-                        stage: last,
-                        done,
-                        total,
-                    });
-                    Ok(())
-                },
-            )
-            .map_err(|e| match e {
-                crate::analysis::drivers::ImportanceError::Cancelled => ClassifyError::Cancelled,
-                crate::analysis::drivers::ImportanceError::Model(m) => ClassifyError::Problem(m),
-            })?
-        } else {
-            Vec::new()
+        // what the drivers are measured with: the held-out model and (a sample of) its rows
+        let importance = ImportanceInput::new(
+            held_out.fitted.clone(),
+            &held_out.eval_x,
+            held_out_y,
+            &held_out.transform,
+            self.params.seed,
+        );
+        let importance = importance.measurable().then(|| Arc::new(importance));
+        drop(last_fold);
+        let drivers = match &importance {
+            Some(input) if self.params.importance => {
+                let token = self.reporter.cancel_token();
+                let stage = Stage {
+                    index: (model_index + 1) * self.stages_per_model - 1,
+                    of: self.params.models.len() * self.stages_per_model,
+                    model: kind,
+                    model_index,
+                    fold: None,
+                };
+                let reporter = self.reporter;
+                permutation_importance(input, &move || token.is_cancelled(), &|within| {
+                    reporter.report_throttled(|| ClassifyProgress::Importance { stage, within });
+                })
+                .map_err(|e| match e {
+                    ImportanceError::Cancelled => ClassifyError::Cancelled,
+                    ImportanceError::Model(m) => ClassifyError::Problem(m),
+                })?
+            }
+            _ => Vec::new(),
         };
         // distinct training rows, as the notes count them
         let train_rows = self.plan.first().map_or(0, |p| {
@@ -409,9 +408,10 @@ impl Run<'_> {
             loss_curve: fit.loss_curve.clone(),
             coefficients: coefs,
             drivers,
+            importance,
             note: kind.note(train_rows),
             fitted: fit.fitted,
-            ranked: std::sync::Arc::new(ranked),
+            ranked: Arc::new(ranked),
             all_scores,
             scores,
         };

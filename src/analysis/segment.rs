@@ -131,7 +131,7 @@ impl JobProgress for SegmentProgress {
                 init + 1
             ),
             SegmentProgress::Scan { k, first, last } => {
-                format!("Trying {k} segments (from {first} to {last})")
+                format!("Trying k = {k} of {first}\u{2026}{last}")
             }
             SegmentProgress::Map(_) => "Drawing the segment map\u{2026}".to_owned(),
         }
@@ -187,6 +187,7 @@ fn scan_design(
     let quiet = Reporter::new(|_| {}, reporter.cancel_token());
     let mut out = Vec::new();
     for k in first..=last {
+        reporter.check()?;
         reporter.report(SegmentProgress::Scan { k, first, last });
         let fit = kmeans(x, params, k, &quiet)?;
         out.push(KScan {

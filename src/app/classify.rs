@@ -9,6 +9,7 @@ use super::{DIALOG_FAILED_WITHIN, MarketLensApp};
 use crate::analysis::classify::{
     ClassifyParams, ClassifyProgress, ClassifyResult, Evaluation, Imbalance, classify,
 };
+use crate::analysis::drivers::{Driver, DriversProgress, measure_drivers};
 use crate::analysis::models::{ModelKind, ModelSettings};
 use crate::analysis::target::{Target, read_target};
 use crate::cli::thousands;
@@ -45,6 +46,20 @@ pub struct LiveModel {
     pub trees: Option<(usize, usize)>,
 }
 
+/// The job measuring what drives each model's score, started once the results are shown.
+/// Dropping it (a new training run, closing the file) cancels it.
+pub struct DriversJob {
+    pub handle: JobHandle<DriversProgress, Vec<Vec<Driver>>>,
+    /// The training run whose models it measures.
+    pub run: u64,
+}
+
+impl Drop for DriversJob {
+    fn drop(&mut self) {
+        self.handle.cancel();
+    }
+}
+
 /// The churn/response workbench.
 pub struct ClassifyState {
     /// Column index of the outcome.
@@ -77,6 +92,13 @@ pub struct ClassifyState {
     pub risk_min: f64,
     pub export_path: String,
     pub export_job: Option<JobHandle<(), String>>,
+    /// Measuring what drives the score, after the results are shown.
+    pub drivers_job: Option<DriversJob>,
+    /// Drivers that arrived while the result was shared with another job: (run, model,
+    /// drivers), put into the result as soon as it is free again.
+    pub drivers_pending: Vec<(u64, usize, Vec<Driver>)>,
+    /// The user stopped the measuring of this run (the page offers to start it again).
+    pub drivers_stopped: Option<u64>,
 }
 
 impl Default for ClassifyState {
@@ -108,6 +130,9 @@ impl Default for ClassifyState {
             risk_min: 0.5,
             export_path: String::new(),
             export_job: None,
+            drivers_job: None,
+            drivers_pending: Vec::new(),
+            drivers_stopped: None,
         }
     }
 }
@@ -210,6 +235,8 @@ impl MarketLensApp {
             seed: st.seed,
             settings: st.settings.clone(),
             imbalance: st.imbalance,
+            // measured on a job of its own once the results are shown
+            importance: false,
             ..ClassifyParams::default()
         })
     }
@@ -230,6 +257,9 @@ impl MarketLensApp {
         }
         let test_path = (self.state.cls.eval == EvalChoice::TestFile)
             .then(|| PathBuf::from(self.state.cls.test_path.trim()));
+        self.state.cls.drivers_job = None;
+        self.state.cls.drivers_pending.clear();
+        self.state.cls.drivers_stopped = None;
         self.state.cls.live = params.models.iter().map(|_| LiveModel::default()).collect();
         self.state.cls.result = None;
         self.state.cls.selected = 0;
@@ -245,6 +275,94 @@ impl MarketLensApp {
         if let Some(job) = self.state.cls.job.take() {
             job.cancel();
             self.banner("Training stopped.", false);
+        }
+    }
+
+    /// Measure what drives each model's score on a background job, the model on screen first.
+    pub(super) fn start_drivers(&mut self) {
+        let notify = self.notifier();
+        let st = &mut self.state.cls;
+        let Some(result) = st.result.as_ref() else {
+            return;
+        };
+        let models: Vec<_> = result
+            .models
+            .iter()
+            .map(|m| {
+                (
+                    m.kind,
+                    m.importance.clone().filter(|_| m.drivers.is_empty()),
+                )
+            })
+            .collect();
+        if models.iter().all(|(_, input)| input.is_none()) {
+            return;
+        }
+        let selected = st.selected.min(models.len().saturating_sub(1));
+        let order: Vec<usize> = std::iter::once(selected)
+            .chain((0..models.len()).filter(|&i| i != selected))
+            .collect();
+        let run = result.run;
+        st.drivers_stopped = None;
+        st.drivers_job = Some(DriversJob {
+            handle: jobs::spawn("measure drivers", notify, move |r| {
+                measure_drivers(&models, &order, r)
+            }),
+            run,
+        });
+    }
+
+    pub(super) fn cancel_drivers(&mut self) {
+        if let Some(job) = self.state.cls.drivers_job.take() {
+            self.state.cls.drivers_stopped = Some(job.run);
+            drop(job);
+            self.banner(
+                "Stopped measuring what drives the score. The results are kept; measure again \
+                 from the \u{201c}What drives it\u{201d} page.",
+                false,
+            );
+        }
+    }
+
+    /// Apply what the drivers job reported; drivers go into the result once no other job
+    /// shares it.
+    fn poll_drivers_job(&mut self) {
+        let st = &mut self.state.cls;
+        if let Some(job) = st.drivers_job.as_mut() {
+            let run = job.run;
+            let pending = &mut st.drivers_pending;
+            let outcome = job.handle.drain(|p| {
+                if let DriversProgress::Measured { index, drivers } = p {
+                    pending.push((run, *index, drivers.clone()));
+                }
+            });
+            if let Some(outcome) = outcome {
+                st.drivers_job = None;
+                match outcome {
+                    Outcome::Done(_) | Outcome::Cancelled => {}
+                    Outcome::Failed(msg) => {
+                        self.error(format!("Could not measure what drives the score: {msg}"));
+                    }
+                    Outcome::Panicked(msg) => self.error(format!(
+                        "Measuring what drives the score hit an internal error ({msg}). \
+                         MarketLens is still running."
+                    )),
+                }
+            }
+        }
+        let st = &mut self.state.cls;
+        let Some(result) = st.result.as_mut() else {
+            st.drivers_pending.clear();
+            return;
+        };
+        let run = result.run;
+        st.drivers_pending.retain(|(r, ..)| *r == run);
+        if let Some(result) = Arc::get_mut(result) {
+            for (_, index, drivers) in st.drivers_pending.drain(..) {
+                if let Some(m) = result.models.get_mut(index) {
+                    m.drivers = drivers;
+                }
+            }
         }
     }
 
@@ -307,8 +425,9 @@ impl MarketLensApp {
         ));
     }
 
-    /// Apply what the training and export jobs reported.
+    /// Apply what the training, drivers and export jobs reported.
     pub(super) fn poll_classify_jobs(&mut self) {
+        self.poll_drivers_job();
         let st = &mut self.state.cls;
         if let Some(job) = st.job.as_mut() {
             let live = &mut st.live;
@@ -355,6 +474,8 @@ impl MarketLensApp {
                             .unwrap_or(0);
                         st.result = Some(Arc::new(result));
                         st.threshold = 0.5;
+                        // the results are on screen; what drives them is measured next
+                        self.start_drivers();
                     }
                     Outcome::Failed(msg) => self.error(msg),
                     Outcome::Cancelled => {}

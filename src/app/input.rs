@@ -52,6 +52,12 @@ impl MarketLensApp {
                 self.apply(Command::CancelLoad);
             } else if self.state.cls.job.is_some() && self.state.view == View::Predict {
                 self.apply(Command::CancelTraining);
+            } else if self.state.cls.drivers_job.is_some() && self.state.view == View::Predict {
+                self.apply(Command::CancelDrivers);
+            } else if self.state.seg.job.is_some() && self.state.view == View::Segments {
+                self.apply(Command::CancelSegments);
+            } else if self.state.seg.scan_job.is_some() && self.state.view == View::Segments {
+                self.apply(Command::CancelScan);
             } else if self.state.fc.job.is_some() && self.state.view == View::Forecast {
                 self.apply(Command::StopForecast);
             } else if self.state.reg.job.is_some() && self.state.view == View::Drivers {

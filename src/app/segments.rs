@@ -103,6 +103,15 @@ impl MarketLensApp {
         }));
     }
 
+    /// Stop the k scan; nothing of it is kept (a running segmentation goes on).
+    pub(super) fn cancel_scan(&mut self) {
+        if let Some(job) = self.state.seg.scan_job.take() {
+            job.cancel();
+            self.state.seg.scan.clear();
+            self.banner("Stopped trying numbers of segments.", false);
+        }
+    }
+
     pub(super) fn start_export(&mut self, rows: bool) {
         let (Some(ds), Some(result)) = (self.state.dataset.clone(), self.state.seg.result.clone())
         else {

@@ -219,6 +219,18 @@ fn train_ui(ui: &mut egui::Ui, st: &AppState, cmds: &mut Vec<Command>) {
         {
             cmds.push(Command::Train);
         }
+        if let Some(job) = &st.cls.drivers_job {
+            // the results are shown; what drives them is measured meanwhile
+            ui.add_space(4.0);
+            if super::job_progress_button_ui(
+                ui,
+                &job.handle,
+                "Stop measuring",
+                "Stop measuring what drives the score (Esc). The results stay.",
+            ) {
+                cmds.push(Command::CancelDrivers);
+            }
+        }
     }
     ui.add_space(4.0);
 }

@@ -7,11 +7,13 @@ use egui_plot::{Bar, BarChart, Legend, Plot};
 
 use super::theme;
 use crate::analysis::classify::ClassifyResult;
-use crate::analysis::drivers::{Coefficient, Driver};
+use crate::analysis::drivers::{Coefficient, Driver, ImportanceInput};
 use crate::app::{AppState, Command};
 use crate::chart::analyses::classify::meaning;
+use crate::cli::thousands;
 use crate::data::Dataset;
 use crate::data::prep::Transform;
+use crate::jobs::JobProgress;
 
 /// At most this many bars per chart and rows in the table.
 const TOP: usize = 15;
@@ -25,7 +27,7 @@ pub fn ui(
     st: &mut AppState,
     result: &ClassifyResult,
     _ds: &Dataset,
-    _cmds: &mut Vec<Command>,
+    cmds: &mut Vec<Command>,
 ) {
     let Some(model) = result.models.get(st.cls.selected) else {
         ui.label("There is no trained model to show. Train a model first.");
@@ -54,15 +56,12 @@ pub fn ui(
          longer the bar, the more the model relies on it.",
     );
     if model.drivers.is_empty() {
-        ui.label(
-            RichText::new(
-                "Importance was not measured for this model (or the evaluated customers all \
-                 have the same outcome).",
-            )
-            .weak(),
-        );
+        not_measured_ui(ui, st, result, model.importance.is_some(), cmds);
     } else {
         importance_chart(ui, &model.drivers);
+        if let Some(input) = &model.importance {
+            ui.label(RichText::new(sample_note(input, &model.drivers)).weak());
+        }
         if model.drivers.iter().any(|d| d.auc_drop < 0.0) {
             ui.label(
                 RichText::new(
@@ -78,6 +77,81 @@ pub fn ui(
         ui.add_space(14.0);
         coefficients_ui(ui, &model.coefficients, &result.transform, &who);
     }
+}
+
+/// Why there are no bars yet: being measured (with its progress), stopped (with a button to
+/// measure again), or nothing to measure.
+fn not_measured_ui(
+    ui: &mut egui::Ui,
+    st: &AppState,
+    result: &ClassifyResult,
+    measurable: bool,
+    cmds: &mut Vec<Command>,
+) {
+    let weak = |ui: &mut egui::Ui, text: &str| ui.label(RichText::new(text).weak());
+    if !measurable {
+        weak(
+            ui,
+            "Not measured: the customers the model was checked on all have the same outcome, \
+             so shuffling a column cannot make the ranking worse.",
+        );
+        return;
+    }
+    match &st.cls.drivers_job {
+        Some(job) if job.run == result.run => {
+            let fraction = job
+                .handle
+                .latest()
+                .and_then(|p| p.fraction())
+                .unwrap_or(0.0);
+            ui.add(egui::ProgressBar::new(fraction).show_percentage());
+            weak(
+                ui,
+                "Being measured in the background: each column is shuffled a few times and the \
+                 customers scored again. The bars appear here when it is done (Stop measuring \
+                 on the left, or Esc).",
+            );
+        }
+        _ if st.cls.drivers_stopped == Some(result.run) => {
+            weak(ui, "Measuring was stopped before this model's turn.");
+            if ui
+                .button("Measure what drives the score")
+                .on_hover_text("Shuffle each column a few times and see how much worse the model ranks customers.")
+                .clicked()
+            {
+                cmds.push(Command::MeasureDrivers);
+            }
+        }
+        _ => {
+            weak(ui, "Waiting for the measurement\u{2026}");
+        }
+    }
+}
+
+/// How the importance was measured, in plain words: on how many customers (all of those the
+/// model was checked on, or a sample of them) and how often each column was shuffled.
+fn sample_note(input: &ImportanceInput, drivers: &[Driver]) -> String {
+    let rows = if input.rows() < input.held_out {
+        format!(
+            "Measured on a random {} of the {} customers the model was checked on (a sample \
+             keeps it quick)",
+            thousands(input.rows()),
+            thousands(input.held_out)
+        )
+    } else {
+        format!(
+            "Measured on all {} customers the model was checked on",
+            thousands(input.rows())
+        )
+    };
+    let fewest = drivers.iter().map(|d| d.repeats).min().unwrap_or(0);
+    let most = drivers.iter().map(|d| d.repeats).max().unwrap_or(0);
+    let shuffles = if fewest == most {
+        format!("each column shuffled {fewest} times")
+    } else {
+        format!("each column shuffled {fewest} times, up to {most} where columns were close")
+    };
+    format!("{rows}, {shuffles}.")
 }
 
 /// The top `TOP` items sorted by `size` (largest first), with the rest counted.

@@ -9,7 +9,6 @@ use crate::analysis::segment::{Algorithm, SegmentResult, suggest_k};
 use crate::app::{AppState, Command};
 use crate::cli::{short_number, thousands};
 use crate::data::{ColumnKind, Dataset};
-use crate::jobs::JobProgress;
 
 pub fn ui(ui: &mut egui::Ui, st: &mut AppState, ds: &Dataset, cmds: &mut Vec<Command>) {
     egui::Panel::left("segment_setup")
@@ -132,13 +131,10 @@ fn setup_ui(ui: &mut egui::Ui, st: &mut AppState, ds: &Dataset, cmds: &mut Vec<C
         });
     let chosen = st.seg.features.iter().filter(|f| **f).count();
     if let Some(job) = &st.seg.scan_job {
-        ui.horizontal(|ui| {
-            ui.spinner();
-            ui.label(
-                job.latest()
-                    .map_or_else(|| "Starting\u{2026}".to_owned(), JobProgress::describe),
-            );
-        });
+        // a bar per k, the time left and Cancel, as every other job
+        if super::job_progress_ui(ui, job, "Stop trying numbers of segments (Esc).") {
+            cmds.push(Command::CancelScan);
+        }
     } else if ui
         .add_enabled(
             chosen > 0,
@@ -151,7 +147,7 @@ fn setup_ui(ui: &mut egui::Ui, st: &mut AppState, ds: &Dataset, cmds: &mut Vec<C
     }
     ui.add_space(8.0);
     if let Some(job) = &st.seg.job {
-        if super::job_progress_ui(ui, job, "Stop training.") {
+        if super::job_progress_ui(ui, job, "Stop training (Esc).") {
             cmds.push(Command::CancelSegments);
         }
     } else {
