@@ -293,22 +293,42 @@ fn outputs_go_only_to_ordinary_files_and_never_share_a_path() {
 fn ctrl_c_ends_the_program_with_the_signal_s_code() {
     // `inspect -` waits for input that never comes; Ctrl-C must end it (and, had it been
     // writing, remove its temporary file: see data::save's interrupted-write test)
-    let child = Command::new(BIN)
+    let mut child = Command::new(BIN)
         .args(["inspect", "-"])
         .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
         .spawn()
         .expect("spawn");
-    std::thread::sleep(Duration::from_millis(300));
+    // keep standard input open (its end would end the command with "empty") until it is over
+    let stdin = child.stdin.take();
+    // wait until the handler's thread, named "interrupt", is running
+    let tasks = format!("/proc/{}/task", child.id());
+    let started = Instant::now();
+    let handler_up = || {
+        std::fs::read_dir(&tasks).is_ok_and(|d| {
+            d.flatten().any(|t| {
+                std::fs::read_to_string(t.path().join("comm"))
+                    .is_ok_and(|c| c.trim() == "interrupt")
+            })
+        })
+    };
+    while !handler_up() {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "no interrupt handler"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
     let sent = Command::new("kill")
         .args(["-INT", &child.id().to_string()])
         .status()
         .expect("kill");
     assert!(sent.success());
     let started = Instant::now();
-    let out = child.wait_with_output().expect("wait");
-    assert_eq!(out.status.code(), Some(130));
+    let status = child.wait().expect("wait");
+    drop(stdin);
+    assert_eq!(status.code(), Some(130));
     assert!(started.elapsed() < Duration::from_secs(10));
 }
 

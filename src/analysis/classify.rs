@@ -284,6 +284,8 @@ pub fn classify(
             params.target
         ));
     }
+    // the whole file's count of unusable values, not one part's
+    crate::data::prep::check_features(df, &params.features)?;
     let target = read_target(df, &params.target, params.positive.as_deref())?;
     if target.missing > 0 {
         notes.push(format!(

@@ -32,7 +32,7 @@ pub const IMPORTANCE_SAMPLE: usize = 2_000;
 /// Shuffles per column at first; the drops are averaged.
 pub const FIRST_REPEATS: usize = 2;
 /// Shuffles per column at most, for columns whose place in the ranking is uncertain.
-pub const MAX_REPEATS: usize = 5;
+pub const MAX_REPEATS: usize = 3;
 /// AUC drops below this are "no real difference": the order among such columns is not
 /// worth more shuffles.
 pub const NEGLIGIBLE_DROP: f64 = 0.005;

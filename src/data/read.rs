@@ -56,6 +56,9 @@ pub fn read_input(path: &Path, reporter: &Reporter<LoadProgress>) -> Result<Vec<
     })
 }
 
+/// The largest model or project file read (a forest of many deep trees is a few MB).
+pub const SMALL_FILE_CAP: u64 = 512 * 1024 * 1024;
+
 /// Read a small file (a model, a project) whole: refused when it is a folder, a device or
 /// a pipe, or longer than `cap` bytes, so that a damaged path cannot hang or fill memory.
 pub fn read_small_file(path: &Path, cap: u64) -> Result<Vec<u8>, LoadError> {

@@ -306,10 +306,12 @@ impl ModelFile {
     /// Read a model file, with a clear message for other files, damage and newer versions.
     pub fn load(path: &Path) -> Result<Self, ModelFileError> {
         let file = crate::data::load::file_label(path);
-        let bytes = std::fs::read(path).map_err(|e| ModelFileError::Read {
-            file: file.clone(),
-            reason: e.to_string(),
-        })?;
+        // a device or a pipe given by mistake must not hang or fill the memory
+        let bytes = crate::data::read::read_small_file(path, crate::data::read::SMALL_FILE_CAP)
+            .map_err(|e| ModelFileError::Read {
+                file: file.clone(),
+                reason: e.to_string(),
+            })?;
         let value: serde_json::Value =
             serde_json::from_slice(&bytes).map_err(|e| ModelFileError::NotAModel {
                 file: file.clone(),

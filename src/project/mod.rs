@@ -205,10 +205,12 @@ impl Project {
     /// Only reads.
     pub fn load(path: &Path) -> Result<Project, ProjectError> {
         let file = file_label(path);
-        let bytes = std::fs::read(path).map_err(|e| ProjectError::Read {
-            file: file.clone(),
-            reason: e.to_string(),
-        })?;
+        // a device or a pipe given by mistake must not hang or fill the memory
+        let bytes = crate::data::read::read_small_file(path, crate::data::read::SMALL_FILE_CAP)
+            .map_err(|e| ProjectError::Read {
+                file: file.clone(),
+                reason: e.to_string(),
+            })?;
         let not_project = |reason: String| ProjectError::NotAProject {
             file: file.clone(),
             reason,

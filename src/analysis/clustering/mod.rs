@@ -84,7 +84,7 @@ pub fn kmeans_with_preview(
         let start = kmeans::kmeans_plus_plus(&rows, k, &mut rng, &cancel)?;
         let mut on_iteration = |iteration: u64, inertia: f64, centres: &[f64]| {
             step += 1;
-            reporter.report_throttled(|| {
+            let event = || {
                 let centroids = centre_array(centres, d);
                 SegmentProgress::Iteration {
                     init,
@@ -96,7 +96,14 @@ pub fn kmeans_with_preview(
                     map_labels: preview.map_or_else(Vec::new, |p| nearest(p, centroids.view()).0),
                     centroids,
                 }
-            });
+            };
+            // the first iteration of every start always reaches the live chart (a small
+            // file converges within one throttle interval); later ones at most ~20 a second
+            if iteration == 1 {
+                reporter.report(event());
+            } else {
+                reporter.report_throttled(event);
+            }
         };
         let run = lloyd::lloyd(
             &rows,
