@@ -330,8 +330,7 @@ fn an_overflowing_range_fails_the_method_by_name_never_inf() {
     params.series.value = Some("sales".into());
     let silent = marketlens::jobs::Reporter::silent();
     let err = forecast_series(series.clone(), &params, &silent)
-        .err()
-        .expect("refused")
+        .expect_err("refused")
         .to_string();
     assert_eq!(
         err,

@@ -245,7 +245,7 @@ fn shuffled_drops(
             .map(|i| {
                 std::thread::Builder::new()
                     .name(format!("drivers {}", i + 1))
-                    .spawn_scoped(s, &worker)
+                    .spawn_scoped(s, worker)
             })
             .collect();
         handles

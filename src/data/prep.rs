@@ -495,9 +495,8 @@ mod tests {
             standardize: true,
             ..Default::default()
         };
-        let err = fit_design(&hostile(), &["age".into(), "income".into()], &opts)
-            .err()
-            .expect("refused");
+        let err =
+            fit_design(&hostile(), &["age".into(), "income".into()], &opts).expect_err("refused");
         assert_eq!(
             err,
             PrepError::NotOrdinary {
@@ -558,9 +557,7 @@ mod tests {
         let features: Vec<String> = ["channel", "spend", "spend", "channel", "spend"]
             .map(String::from)
             .to_vec();
-        let err = fit_design(&frame(), &features, &PrepOptions::default())
-            .err()
-            .expect("refused");
+        let err = fit_design(&frame(), &features, &PrepOptions::default()).expect_err("refused");
         assert_eq!(
             err.to_string(),
             "\u{201c}channel\u{201d} is listed 2 times in the features; list each column once."

@@ -130,7 +130,7 @@ where
             .filter_map(|i| {
                 std::thread::Builder::new()
                     .name(format!("kmeans-rows-{i}"))
-                    .spawn_scoped(s, &run)
+                    .spawn_scoped(s, run)
                     .ok()
             })
             .collect();
