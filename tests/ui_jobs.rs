@@ -149,8 +149,10 @@ fn drivers_are_measured_after_the_results_are_shown_and_can_be_stopped() {
         let cls = &harness.state().state.cls;
         let result = cls.result.as_ref().expect("the results are shown");
         assert_eq!(result.models.len(), 2);
-        // the results arrive without drivers; a job of their own measures them next
-        assert!(result.models.iter().all(|m| m.drivers.is_empty()));
+        // the results arrive without drivers; a job of their own measures them next (the
+        // logistic model's take a few milliseconds and may be in already; nearest
+        // neighbours, the slowest to rescore, are not)
+        assert!(result.models[1].drivers.is_empty());
         assert!(result.models.iter().all(|m| m.importance.is_some()));
         assert!(cls.drivers_job.is_some(), "the drivers job started");
     }
