@@ -145,28 +145,44 @@ pub fn quartiles_by_segment(
             if g.is_empty() {
                 return None;
             }
-            g.sort_by(f64::total_cmp);
-            let q = |p: f64| {
-                let pos = p * (g.len() - 1) as f64;
-                let (lo, hi) = (pos.floor() as usize, pos.ceil() as usize);
-                g[lo] + (g[hi] - g[lo]) * (pos - lo as f64)
-            };
-            let (q1, median, q3) = (q(0.25), q(0.5), q(0.75));
+            // selection instead of a full sort: each quantile is a linear pass
+            let (q1, median, q3) = (
+                quantile(&mut g, 0.25),
+                quantile(&mut g, 0.5),
+                quantile(&mut g, 0.75),
+            );
             let iqr = q3 - q1;
+            let (lowest, highest) = (q1 - 1.5 * iqr, q3 + 1.5 * iqr);
             let low = g
                 .iter()
                 .copied()
-                .find(|v| *v >= q1 - 1.5 * iqr)
+                .filter(|v| *v >= lowest)
+                .min_by(f64::total_cmp)
                 .unwrap_or(q1);
             let high = g
                 .iter()
-                .rev()
                 .copied()
-                .find(|v| *v <= q3 + 1.5 * iqr)
+                .filter(|v| *v <= highest)
+                .max_by(f64::total_cmp)
                 .unwrap_or(q3);
             Some([low, q1, median, q3, high])
         })
         .collect()
+}
+
+/// The `p` quantile of `values` with numpy's linear interpolation, found by selection (the
+/// values are reordered). The same number as sorting and reading it off.
+fn quantile(values: &mut [f64], p: f64) -> f64 {
+    let pos = p * (values.len() - 1) as f64;
+    let lo = pos.floor() as usize;
+    let (_, at, above) = values.select_nth_unstable_by(lo, f64::total_cmp);
+    let a = *at;
+    let b = if pos.ceil() as usize == lo {
+        a
+    } else {
+        above.iter().copied().min_by(f64::total_cmp).unwrap_or(a)
+    };
+    a + (b - a) * (pos - lo as f64)
 }
 
 /// Readable words for a column name: "recency_days" → "recency days".
@@ -254,6 +270,36 @@ mod tests {
             DataFrame::new(4, vec![Column::new("v".into(), [4.0, 1.0, 3.0, 2.0])]).expect("frame");
         let q = quartiles_by_segment(&df, "v", &[0; 4], 1);
         assert_eq!(q[0], Some([1.0, 1.75, 2.5, 3.25, 4.0]));
+    }
+
+    #[test]
+    fn quantiles_by_selection_equal_those_read_off_a_sorted_copy() {
+        // many ties, both zeros and every length from 1 to 40, in a seeded order
+        let mut state = 7u64;
+        for len in 1..=40 {
+            let values: Vec<f64> = (0..len)
+                .map(|_| {
+                    state = state
+                        .wrapping_mul(6364136223846793005)
+                        .wrapping_add(1442695040888963407);
+                    [-0.0, 0.0, 1.5, -2.0, 3.25, 1e-3, 7.0][(state >> 33) as usize % 7]
+                        * ((state >> 40) % 3) as f64
+                })
+                .collect();
+            let mut sorted = values.clone();
+            sorted.sort_by(f64::total_cmp);
+            for p in [0.0, 0.25, 0.5, 0.75, 1.0] {
+                let pos = p * (len - 1) as f64;
+                let (lo, hi) = (pos.floor() as usize, pos.ceil() as usize);
+                let expected = sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo as f64);
+                let mut work = values.clone();
+                assert_eq!(
+                    quantile(&mut work, p).to_bits(),
+                    expected.to_bits(),
+                    "p = {p} of {values:?}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -254,12 +254,46 @@ pub fn text_values(col: &Column) -> Vec<Option<String>> {
 
 pub const MISSING: &str = "(missing)";
 
+/// A column as 64-bit floats, cast once (`None` when it cannot be read as numbers: every
+/// row then counts as missing).
+fn floats(col: &Column) -> Option<Float64Chunked> {
+    col.cast(&DataType::Float64)
+        .ok()
+        .and_then(|c| c.f64().ok().cloned())
+}
+
+/// Call `f` with every row's text (`None` for a missing value, or for every row when the
+/// column cannot be read as text), without copying the values.
+fn each_text(col: &Column, mut f: impl FnMut(Option<&str>)) {
+    match col.cast(&DataType::String) {
+        Ok(c) => match c.str() {
+            Ok(ca) => ca.iter().for_each(f),
+            Err(_) => (0..col.len()).for_each(|_| f(None)),
+        },
+        Err(_) => (0..col.len()).for_each(|_| f(None)),
+    }
+}
+
 fn fit_column(col: &Column, options: &PrepOptions) -> Result<ColumnTransform, PrepError> {
     let name = col.name().to_string();
-    check_ordinary(col)?;
     if is_numeric(col) {
         let log = options.log_columns.contains(&name);
-        let mut present: Vec<f64> = numeric_values(col).into_iter().flatten().collect();
+        // one pass: the present values (for the median) and the count of unusable ones
+        let ca = floats(col);
+        let mut present: Vec<f64> = Vec::with_capacity(col.len() - col.null_count());
+        let mut not_ordinary = 0;
+        for v in ca.iter().flat_map(|ca| ca.iter()).flatten() {
+            not_ordinary += usize::from(is_not_ordinary(v));
+            if v.is_finite() {
+                present.push(v);
+            }
+        }
+        if not_ordinary > 0 {
+            return Err(PrepError::NotOrdinary {
+                column: name,
+                count: not_ordinary,
+            });
+        }
         if present.is_empty() {
             return Err(PrepError::AllMissing(name));
         }
@@ -267,15 +301,16 @@ fn fit_column(col: &Column, options: &PrepOptions) -> Result<ColumnTransform, Pr
             return Err(PrepError::NegativeForLog(name));
         }
         let median = median_in_place(&mut present);
+        drop(present);
         // statistics of the imputed (and logged) column, as StandardScaler sees it
         let n = col.len() as f64;
         let value = |v: Option<f64>| {
-            let v = v.unwrap_or(median);
+            let v = v.filter(|x| x.is_finite()).unwrap_or(median);
             if log { v.ln_1p() } else { v }
         };
-        let values: Vec<f64> = numeric_values(col).into_iter().map(value).collect();
-        let mean = values.iter().sum::<f64>() / n;
-        let var = values.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / n;
+        let values = || ca.iter().flat_map(|ca| ca.iter()).map(value);
+        let mean = values().sum::<f64>() / n;
+        let var = values().map(|v| (v - mean) * (v - mean)).sum::<f64>() / n;
         let std = if options.standardize && var > 0.0 {
             var.sqrt()
         } else {
@@ -290,21 +325,25 @@ fn fit_column(col: &Column, options: &PrepOptions) -> Result<ColumnTransform, Pr
             log,
         })
     } else {
-        let values = text_values(col);
         let mut categories: Vec<String> = Vec::new();
-        for v in &values {
-            let v = v.as_deref().unwrap_or(MISSING);
-            if !categories.iter().any(|c| c == v) {
+        let mut too_many = false;
+        each_text(col, |v| {
+            let v = v.unwrap_or(MISSING);
+            if !too_many && !categories.iter().any(|c| c == v) {
                 categories.push(v.to_owned());
-                if categories.len() > MAX_CATEGORIES {
-                    let distinct = values
-                        .iter()
-                        .filter_map(|v| v.as_deref())
-                        .collect::<std::collections::HashSet<_>>()
-                        .len();
-                    return Err(PrepError::TooManyCategories(name, distinct));
-                }
+                too_many = categories.len() > MAX_CATEGORIES;
             }
+        });
+        if too_many {
+            let mut distinct = std::collections::HashSet::new();
+            each_text(col, |v| {
+                if let Some(v) = v
+                    && !distinct.contains(v)
+                {
+                    distinct.insert(v.to_owned());
+                }
+            });
+            return Err(PrepError::TooManyCategories(name, distinct.len()));
         }
         if categories == [MISSING] {
             return Err(PrepError::AllMissing(name));
@@ -329,9 +368,17 @@ pub fn apply_until(
     transform: &Transform,
     stop: &dyn Fn() -> bool,
 ) -> Result<(Array2<f64>, Vec<String>), PrepError> {
-    let rows = df.height();
-    let mut names = Vec::new();
-    let mut blocks: Vec<Vec<f64>> = Vec::new();
+    let width = transform
+        .columns
+        .iter()
+        .map(|t| match t {
+            ColumnTransform::Numeric { .. } => 1,
+            ColumnTransform::Categorical { categories, .. } => categories.len(),
+        })
+        .sum();
+    let mut x = Array2::zeros((df.height(), width));
+    let mut names = Vec::with_capacity(width);
+    let mut j = 0;
     for t in &transform.columns {
         if stop() {
             return Err(PrepError::Stopped);
@@ -347,39 +394,47 @@ pub fn apply_until(
                 let col = df
                     .column(name)
                     .map_err(|_| PrepError::NoSuchColumn(name.clone()))?;
-                check_ordinary(col)?;
-                let values = numeric_values(col)
-                    .into_iter()
-                    .map(|v| {
-                        let v = v.unwrap_or(*median);
-                        let v = if *log { v.ln_1p() } else { v };
-                        (v - mean) / std
-                    })
-                    .collect();
+                // a text column read as numbers (a new file) has no "too large" values to
+                // refuse: what does not parse is missing
+                let numeric = is_numeric(col);
+                let mut not_ordinary = 0;
+                let ca = floats(col);
+                let mut cells = x.column_mut(j);
+                let values = ca
+                    .iter()
+                    .flat_map(|ca| ca.iter())
+                    .chain(std::iter::repeat(None));
+                for (cell, v) in cells.iter_mut().zip(values) {
+                    not_ordinary += usize::from(numeric && v.is_some_and(is_not_ordinary));
+                    let v = v.filter(|x| x.is_finite()).unwrap_or(*median);
+                    let v = if *log { v.ln_1p() } else { v };
+                    *cell = (v - mean) / std;
+                }
+                if not_ordinary > 0 {
+                    return Err(PrepError::NotOrdinary {
+                        column: name.clone(),
+                        count: not_ordinary,
+                    });
+                }
                 names.push(name.clone());
-                blocks.push(values);
+                j += 1;
             }
             ColumnTransform::Categorical { name, categories } => {
                 let col = df
                     .column(name)
                     .map_err(|_| PrepError::NoSuchColumn(name.clone()))?;
-                let values = text_values(col);
-                for c in categories {
-                    names.push(format!("{name} = {c}"));
-                    blocks.push(
-                        values
-                            .iter()
-                            .map(|v| f64::from(u8::from(v.as_deref().unwrap_or(MISSING) == c)))
-                            .collect(),
-                    );
-                }
+                // a value the fit never saw sets none of the block's columns
+                let mut row = 0;
+                each_text(col, |v| {
+                    let v = v.unwrap_or(MISSING);
+                    if let Some(c) = categories.iter().position(|c| c == v) {
+                        x[[row, j + c]] = 1.0;
+                    }
+                    row += 1;
+                });
+                names.extend(categories.iter().map(|c| format!("{name} = {c}")));
+                j += categories.len();
             }
-        }
-    }
-    let mut x = Array2::zeros((rows, blocks.len()));
-    for (j, block) in blocks.iter().enumerate() {
-        for (i, v) in block.iter().enumerate() {
-            x[[i, j]] = *v;
         }
     }
     Ok((x, names))
