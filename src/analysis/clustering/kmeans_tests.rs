@@ -235,3 +235,40 @@ fn after_settling_centres_are_means_and_rows_are_in_the_nearest_segment() {
     // scikit-learn's rule stopped early at least once, and settling fixed it
     assert!(settled > 0);
 }
+
+#[test]
+fn settling_cut_short_still_puts_every_row_in_its_nearest_segment() {
+    use crate::analysis::clustering::lloyd::TEST_SETTLING_BUDGET;
+    let x = overlapping();
+    let rows = Rows::new(x.view());
+    let cancel = CancelToken::new();
+    let tol = tolerance(&rows, &cancel).expect("runs");
+    let fit = |budget: usize| {
+        TEST_SETTLING_BUDGET.with(|b| b.set(budget));
+        let mut rng = Xoshiro256Plus::seed_from_u64(1);
+        let start = kmeans_plus_plus(&rows, 6, &mut rng, &cancel).expect("runs");
+        let fit = lloyd(&rows, start, (300, tol, 0.0), &cancel, &mut no_progress()).expect("runs");
+        TEST_SETTLING_BUDGET.with(|b| b.set(0));
+        fit
+    };
+    let (full, short) = (fit(0), fit(1));
+    assert!(full.settling > 1, "settling took {} passes", full.settling);
+    assert_eq!(short.settling, 1);
+    assert_eq!(
+        short.history, full.history,
+        "the same iterations before settling"
+    );
+    let centres = rows_of(&short.centres, 3);
+    let labels: Vec<usize> = short.labels.iter().map(|&l| l as usize).collect();
+    assert_eq!(crate::metrics::nearest(x.view(), centres.view()).0, labels);
+    let exact = crate::metrics::inertia(x.view(), centres.view(), &labels);
+    assert!((short.inertia - exact).abs() < 1e-9 * exact);
+    // cut short, the inertia is a hair above the settled one
+    assert!(
+        short.inertia >= full.inertia,
+        "{} {}",
+        short.inertia,
+        full.inertia
+    );
+    assert!(short.inertia < full.inertia * (1.0 + 1e-4));
+}

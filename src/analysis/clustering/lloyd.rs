@@ -11,12 +11,15 @@
 //! until none does. Which rows could change is known from two distances per row kept from
 //! the last assignment (to its own centre and to the next nearest one) and how far each
 //! centre moved (Hamerly's bounds): a row whose own centre is still provably nearer is
-//! skipped without reading it. Each settling pass costs a small fraction of an iteration;
-//! one ordinary assignment pass at the end confirms the segments and gives the exact
-//! inertia. Settling passes are not counted as iterations (the count stays comparable with
+//! skipped without reading it, and only the rows nearest to a boundary are watched at all
+//! until the centres have moved far enough to matter for the others ([`Watch`]). Each
+//! settling pass costs a small fraction of an iteration; one ordinary assignment pass at the
+//! end confirms the segments and gives the exact inertia. Settling has a budget
+//! ([`SETTLING_WORK`] rows × passes): on millions of overlapping rows it ends there as
+//! scikit-learn ends, with every row in its nearest centre's segment. Settling passes are not counted as iterations (the count stays comparable with
 //! scikit-learn's `n_iter_`).
 
-use super::blocks::{Rows, par_blocks2};
+use super::blocks::{Rows, par_blocks, par_blocks2};
 use super::kmeans::{Pass, assign, by_width, sq_dist, update};
 use crate::jobs::{CancelToken, Cancelled};
 
@@ -27,9 +30,102 @@ const SAFE: f64 = 1.0 - 1e-9;
 /// Rows that changed segment: (row, from, to), in row order.
 type Moves = Vec<(usize, usize, usize)>;
 
-/// Settling passes before falling back to plain iterations (each pass lowers the inertia,
-/// so this is only a guard against rounding going round in circles).
-const MAX_SETTLING: usize = 300;
+/// Settling passes at most, as rows × passes: on a few thousand rows settling takes a
+/// handful of passes (at most [`MOST_SETTLING`]); on millions of rows of overlapping groups it
+/// can go on for hundreds (Lloyd's slow tail), each moving a few thousand rows and the
+/// centres by thousandths of a standard deviation, and each costing about an iteration.
+/// When the budget is spent, settling ends as scikit-learn does: every row in the segment
+/// of its nearest centre (so a saved model still puts every row back), the centres the
+/// means of the segments one pass earlier.
+const SETTLING_WORK: usize = 100_000_000;
+/// Settling passes at most, whatever the number of rows (a guard against rounding going
+/// round in circles: each pass lowers the inertia).
+const MOST_SETTLING: usize = 300;
+/// Settling passes at least, whatever the number of rows.
+const LEAST_SETTLING: usize = 10;
+
+#[cfg(test)]
+thread_local! {
+    /// Tests set this to a smaller budget (0: the budget for the number of rows).
+    pub static TEST_SETTLING_BUDGET: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// How many settling passes `n` rows get.
+fn settling_budget(n: usize) -> usize {
+    #[cfg(test)]
+    {
+        let forced = TEST_SETTLING_BUDGET.with(std::cell::Cell::get);
+        if forced > 0 {
+            return forced;
+        }
+    }
+    (SETTLING_WORK / n.max(1)).clamp(LEAST_SETTLING, MOST_SETTLING)
+}
+
+/// Share of rows watched while settling: those nearest to a boundary between segments.
+const WATCHED_SHARE: f64 = 0.1;
+
+/// The rows settling looks at: those whose gap between their own centre and the next
+/// nearest (`bounds`) is at most `slack` at the start; every other row stays in its segment
+/// until the centres have moved, in total, far enough to close that gap (then every row is
+/// looked at again and a new watch list drawn). Most settling passes thus touch a small
+/// share of the rows instead of all of them.
+struct Watch {
+    rows: Vec<usize>,
+    slack: f64,
+}
+
+impl Watch {
+    fn new(rows: &Rows, bounds: &[[f64; 2]], cancel: &CancelToken) -> Result<Watch, Cancelled> {
+        let gap = |b: &[f64; 2]| b[1] * SAFE - b[0];
+        // the gap below which WATCHED_SHARE of the rows lie, from an even sample of rows
+        let step = (rows.n / 4096).max(1);
+        let mut sample: Vec<f64> = bounds.iter().step_by(step).map(gap).collect();
+        let at = ((sample.len() as f64 * WATCHED_SHARE) as usize).min(sample.len() - 1);
+        let (_, slack, _) = sample.select_nth_unstable_by(at, f64::total_cmp);
+        let slack = slack.max(0.0);
+        let parts = par_blocks(rows.n, &mut [] as &mut [u8], cancel, |range, _| {
+            range
+                .filter(|&i| gap(&bounds[i]) <= slack)
+                .collect::<Vec<usize>>()
+        })?;
+        Ok(Watch {
+            rows: parts.concat(),
+            slack,
+        })
+    }
+}
+
+/// A settling pass over the watched rows only, one thread, in row order: Hamerly's bounds
+/// as in [`bounded_block`]. Returns the rows that changed segment: (row, from, to).
+fn watched_pass<const D: usize>(
+    rows: &Rows,
+    centres: &[f64],
+    labels: &mut [u32],
+    bounds: &mut [[f64; 2]],
+    moved: &[f64],
+    watched: &[usize],
+) -> Moves {
+    let d = rows.d;
+    let farthest = moved.iter().copied().fold(0.0, f64::max);
+    let mut moves = Vec::new();
+    for &i in watched {
+        let own = labels[i] as usize;
+        let b = &mut bounds[i];
+        b[0] += moved[own];
+        b[1] -= farthest;
+        if b[0] < b[1] * SAFE {
+            continue;
+        }
+        let (best, d1, d2) = two_nearest::<D>(rows.row(i), centres, d);
+        *b = [d1.sqrt(), d2.sqrt()];
+        if best != own {
+            moves.push((i, own, best));
+            labels[i] = best as u32;
+        }
+    }
+    moves
+}
 
 /// One start's outcome: each row's segment, the centres (k × d, row after row), the
 /// inertia of those segments around those centres, and the inertia of every iteration.
@@ -124,10 +220,19 @@ fn settle(
         // nothing moved: the centres are the means of these very segments
         return Ok(Some((pass.inertia, 0)));
     }
+    let mut watch = Watch::new(rows, &bounds, cancel)?;
     let mut passes = 0;
     loop {
-        if pass.counts.contains(&0) || passes >= MAX_SETTLING {
+        if pass.counts.contains(&0) {
             return Ok(None);
+        }
+        if passes >= settling_budget(rows.n) {
+            // scikit-learn's ending: the rows to their nearest centre, the centres as they are
+            let last = assign(rows, centres, labels, cancel)?;
+            return Ok(Some((last.inertia, passes)));
+        }
+        if cancel.is_cancelled() {
+            return Err(Cancelled);
         }
         let new: Vec<f64> = (0..k * d)
             .map(|j| pass.sums[j] / pass.counts[j / d] as f64)
@@ -136,7 +241,21 @@ fn settle(
             .map(|c| sq_dist::<0>(&new[c * d..(c + 1) * d], &centres[c * d..(c + 1) * d]).sqrt())
             .collect();
         centres.copy_from_slice(&new);
-        let (_, moves) = bounded_pass(rows, centres, labels, &mut bounds, Some(&moved), cancel)?;
+        let farthest = moved.iter().copied().fold(0.0, f64::max);
+        // a row's gap closes by at most its own centre's move plus the farthest move
+        watch.slack -= 2.0 * farthest;
+        let moves = if watch.slack >= 0.0 {
+            by_width!(
+                d,
+                watched_pass(rows, centres, labels, &mut bounds, &moved, &watch.rows)
+            )
+        } else {
+            // the unwatched rows may be near a boundary by now: look at every row afresh
+            // (its sums are not used: the running sums below stay the only ones)
+            let (_, moves) = bounded_pass(rows, centres, labels, &mut bounds, None, cancel)?;
+            watch = Watch::new(rows, &bounds, cancel)?;
+            moves
+        };
         passes += 1;
         if moves.is_empty() {
             break;
