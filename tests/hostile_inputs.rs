@@ -411,3 +411,21 @@ fn damaged_files_are_explained_in_plain_words() {
         assert!(!err.contains("chunk") && !err.contains("dtype"), "{err}");
     }
 }
+
+#[test]
+fn a_file_that_trips_the_csv_reader_is_explained_not_a_crash() {
+    // found by `bash benches/fuzz.sh` (case 14,193 of 100,000): a quote inside a quoted column
+    // name and a last row cut off inside quotes made polars' reader panic
+    let dir = tempfile::tempdir().expect("tempdir");
+    let bytes = b"\"name\",\"note\",\"wo\"value\"\n\"A\",\"line one\nline$two\",1\n\"B\",\"";
+    let p = write(dir.path(), "cut.csv", bytes);
+    let (code, _, err) = marketlens(&["inspect", s(&p), "--json"]);
+    no_panic(&err);
+    assert!(!err.contains("internal error"), "{err}");
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("cut.csv"), "{err}");
+    assert!(
+        err.contains("quote characters (\") do not pair up"),
+        "{err}"
+    );
+}

@@ -251,6 +251,58 @@ fn finish(
     })
 }
 
+/// One polars read of `text` with these settings.
+fn read_once(
+    text: &[u8],
+    sniffed: &Sniffed,
+    ragged: bool,
+    infer: Option<usize>,
+    as_text: &[String],
+) -> PolarsResult<DataFrame> {
+    let parse = CsvParseOptions::default()
+        .with_separator(sniffed.delimiter)
+        .with_quote_char(Some(b'"'))
+        .with_encoding(CsvEncoding::Utf8)
+        .with_missing_is_null(true)
+        .with_truncate_ragged_lines(ragged);
+    let overwrite = (!as_text.is_empty()).then(|| {
+        Arc::new(Schema::from_iter(
+            as_text
+                .iter()
+                .map(|c| Field::new(c.as_str().into(), DataType::String)),
+        ))
+    });
+    CsvReadOptions::default()
+        .with_has_header(sniffed.has_header)
+        .with_infer_schema_length(infer)
+        .with_schema_overwrite(overwrite)
+        .with_parse_options(parse)
+        .with_raise_if_empty(false)
+        .into_reader_with_file_handle(Cursor::new(text))
+        .finish()
+}
+
+/// What polars' reader is told to say when it gave up on the file's quoting by panicking
+/// (see [`parse_error`], which puts it in a marketer's words).
+const MISMATCHED_QUOTES: &str = "MarketLens: the quotes of this file do not pair up";
+
+/// While alive, panics raised inside polars (on any thread) are not printed on the
+/// terminal: [`read_with_polars`] turns them into a message.
+struct QuietPanics;
+
+impl QuietPanics {
+    fn start() -> Self {
+        crate::QUIET_POLARS_PANICS.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        QuietPanics
+    }
+}
+
+impl Drop for QuietPanics {
+    fn drop(&mut self) {
+        crate::QUIET_POLARS_PANICS.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
 fn read_with_polars(
     file: &str,
     text: &[u8],
@@ -260,27 +312,14 @@ fn read_with_polars(
     // Null markers and dates are handled afterwards in `clean`, only on the text columns that
     // need it: asking polars to check every field for them triples the parse time.
     let read = |ragged: bool, infer: Option<usize>, as_text: &[String]| {
-        let parse = CsvParseOptions::default()
-            .with_separator(sniffed.delimiter)
-            .with_quote_char(Some(b'"'))
-            .with_encoding(CsvEncoding::Utf8)
-            .with_missing_is_null(true)
-            .with_truncate_ragged_lines(ragged);
-        let overwrite = (!as_text.is_empty()).then(|| {
-            Arc::new(Schema::from_iter(
-                as_text
-                    .iter()
-                    .map(|c| Field::new(c.as_str().into(), DataType::String)),
-            ))
-        });
-        CsvReadOptions::default()
-            .with_has_header(sniffed.has_header)
-            .with_infer_schema_length(infer)
-            .with_schema_overwrite(overwrite)
-            .with_parse_options(parse)
-            .with_raise_if_empty(false)
-            .into_reader_with_file_handle(Cursor::new(text))
-            .finish()
+        // polars' CSV reader panics on a few malformed files (a quote in the middle of a
+        // quoted header followed by a row cut off inside quotes): such a panic is one more
+        // file that cannot be read, said in plain words
+        let _quiet = QuietPanics::start();
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            read_once(text, sniffed, ragged, infer, as_text)
+        }))
+        .unwrap_or_else(|_| Err(PolarsError::ComputeError(MISMATCHED_QUOTES.into())))
     };
     let mut ragged = false;
     let mut infer = Some(10_000);

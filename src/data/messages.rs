@@ -39,6 +39,13 @@ pub fn line_of(text: &[u8], offset: usize) -> usize {
 /// contents, after decoding) to turn byte offsets into line numbers.
 pub fn parse_reason(raw: &str, text: &[u8]) -> String {
     let first = raw.lines().next().unwrap_or("").trim();
+    if first.contains("the quotes of this file do not pair up") {
+        return "its quote characters (\") do not pair up: a value that starts with a quote must \
+                end with one, and a quote inside a value is written twice (\"\"). Check the \
+                column names and the last rows in a text editor, or save the file again as CSV \
+                from the program that made it"
+            .to_owned();
+    }
     if first.contains("malformed") || first.contains("expected") && first.contains("rows") {
         let at = number_after(first, "starting at byte")
             .or_else(|| number_after(first, "at byte"))
